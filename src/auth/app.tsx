@@ -1,0 +1,144 @@
+import {
+  AuthorizationError,
+  type AuthRequest,
+  CimdFetchError,
+  type OAuthHelpers,
+  authorizationErrorRedirect,
+} from '@cloudflare/workers-oauth-provider';
+import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { isScope, scopesToOffer } from '../scopes';
+import { SignInRefused } from '../upstreams/upstream';
+import { activeUpstream } from '../upstreams';
+import { ConsentPage, HomePage, MessagePage } from './pages';
+
+type AuthEnv = { Bindings: Env & { OAUTH_PROVIDER: OAuthHelpers } };
+
+const UpstreamData = z.record(z.string(), z.string());
+
+/**
+ * The OAuth provider's default handler: the consent page at `/authorize`, the hand-off to the
+ * upstream identity provider, and its `/callback`. CSRF, browser binding, single use and
+ * anti-framing are the library's (`beginConsent`, `approveConsent`, `beginUpstream`,
+ * `finishUpstream`); this file only decides what to show and where to go.
+ */
+export function createAuthApp(config: Config) {
+  const upstream = activeUpstream(config);
+  const callbackUrl = `${config.publicUrl}/callback`;
+  const remember = { secret: config.consentSecret };
+  const app = new Hono<AuthEnv>();
+
+  /** After consent (given now or remembered): send the browser to the upstream's sign-in. */
+  async function startUpstreamSignIn(oauth: OAuthHelpers, request: AuthRequest, headers: Headers) {
+    const data = await upstream.prepareSignIn();
+    const transaction = await oauth.beginUpstream(request, { data, headers });
+    transaction.headers.set('Location', await upstream.authorizeUrl({ state: transaction.state, callbackUrl, data }));
+    return new Response(null, { status: 302, headers: transaction.headers });
+  }
+
+  app.get('/', (c) => c.html(<HomePage publicUrl={config.publicUrl} upstreamName={upstream.displayName} />));
+
+  app.get('/authorize', async (c) => {
+    const oauth = c.env.OAUTH_PROVIDER;
+    const parsed = await oauth.parseAuthRequest(c.req.raw);
+    // A scope we don't know (Claude.ai's `claudeai`) or none (ChatGPT) gets the default grant.
+    const request: AuthRequest = { ...parsed, scope: scopesToOffer(parsed.scope) };
+    const details = await oauth.describeConsent(request); // first: a failed lookup leaves nothing in KV
+    if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
+      return startUpstreamSignIn(oauth, request, new Headers());
+    }
+    const consent = await oauth.beginConsent(request);
+    const page = (
+      <ConsentPage
+        details={details}
+        handle={consent.handle}
+        offered={details.scope.filter(isScope)}
+        serverName={config.publicUrl.replace(/^https?:\/\//, '')}
+        upstreamName={upstream.displayName}
+      />
+    );
+    consent.headers.set('Content-Type', 'text/html; charset=utf-8');
+    return new Response(`<!doctype html>${page}`, { headers: consent.headers });
+  });
+
+  app.post('/authorize', async (c) => {
+    const oauth = c.env.OAUTH_PROVIDER;
+    const form = await c.req.raw.formData().catch(() => undefined);
+    const handle = form?.get('handle');
+    const decision = form?.get('decision');
+    if (typeof handle !== 'string' || (decision !== 'approve' && decision !== 'deny')) {
+      return showMessage(400, 'This form is incomplete', 'Go back to your app and start connecting again.');
+    }
+    if (decision === 'deny') {
+      const denied = await oauth.denyConsent(c.req.raw, handle);
+      return new Response(null, { status: 302, headers: denied.headers });
+    }
+    const scope = (form?.getAll('scope') ?? []).map(String).filter(isScope);
+    if (scope.length === 0) {
+      return showMessage(400, 'Choose at least one permission', 'Go back, tick what the app may do, and press Allow again.');
+    }
+    const approved = await oauth.approveConsent(c.req.raw, handle, { scope, remember });
+    return startUpstreamSignIn(oauth, approved.request, approved.headers);
+  });
+
+  app.get('/callback', async (c) => {
+    const oauth = c.env.OAUTH_PROVIDER;
+    const resumed = await oauth.finishUpstream(c.req.raw);
+    const code = c.req.query('code');
+    if (c.req.query('error') !== undefined || !code) {
+      // The user declined at the provider, or it failed: tell the client, with its state and iss.
+      resumed.headers.set('Location', authorizationErrorRedirect(resumed.request, 'access_denied'));
+      return new Response(null, { status: 302, headers: resumed.headers });
+    }
+    const data = UpstreamData.parse(resumed.data ?? {});
+    const signIn = await upstream.completeSignIn({ code, callbackUrl, data });
+    const { redirectTo } = await oauth.completeAuthorization({
+      request: resumed.request,
+      userId: signIn.userId,
+      metadata: { label: signIn.label, upstream: upstream.id },
+      scope: resumed.request.scope,
+      props: signIn.props,
+    });
+    resumed.headers.set('Location', redirectTo);
+    return new Response(null, { status: 302, headers: resumed.headers });
+  });
+
+  app.notFound(() => showMessage(404, 'Not found', 'This server answers MCP at /mcp and /sse.'));
+
+  // One place for every failure, per the library's table (docs/consent-page.md): redirect to
+  // the client only when the library says it is safe, otherwise render a page. Never a 500 for
+  // something the client or user sent.
+  app.onError((error) => {
+    if (error instanceof AuthorizationError && error.redirectTo) {
+      return new Response(null, { status: 302, headers: { Location: error.redirectTo } });
+    }
+    if (error instanceof AuthorizationError) {
+      return showMessage(400, 'This sign-in link is not valid', error.description, 'Go back to your app and start connecting again.');
+    }
+    if (error instanceof CimdFetchError) {
+      return showMessage(400, 'This app could not be verified', 'Its client metadata document could not be fetched or is invalid.');
+    }
+    if (error instanceof SignInRefused) {
+      return showMessage(error.status, `${upstream.displayName} sign-in did not complete`, error.message);
+    }
+    console.error(JSON.stringify({ event: 'auth_page_failed', error: error.name }));
+    return showMessage(503, 'Something went wrong on our side', 'Try again in a moment. If it keeps happening, tell the server’s administrator.');
+  });
+
+  return app;
+}
+
+function showMessage(status: number, title: string, message: string, hint?: string): Response {
+  const page: Child = <MessagePage title={title} message={message} hint={hint} />;
+  return new Response(`<!doctype html>${page}`, {
+    status,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+    },
+  });
+}

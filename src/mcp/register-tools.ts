@@ -1,0 +1,65 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AttioError } from '../attio/errors';
+import { type AnyToolDefinition, ToolError } from './tool';
+
+/**
+ * Registers a tool pack on an MCP server. All policy lives here, once: the scope check, and
+ * turning every failure into a tool result with `isError` that says how to recover, so the
+ * model sees a readable error rather than a protocol failure.
+ */
+export function registerTools<Context>(
+  server: McpServer,
+  tools: readonly AnyToolDefinition<Context>[],
+  session: () => { context: Context; scopes: readonly string[] },
+): void {
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (input: Record<string, unknown>): Promise<CallToolResult> => {
+        const { context, scopes } = session();
+        if (!scopes.includes(tool.scope)) {
+          return errorResult(
+            `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
+          );
+        }
+        try {
+          const answer = await tool.handler(input, context);
+          return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
+        } catch (error) {
+          return errorResult(describeFailure(error, tool.name));
+        }
+      },
+    );
+  }
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** Says who can fix a failure. Only messages we or Attio wrote for people are passed on. */
+function describeFailure(error: unknown, toolName: string): string {
+  if (error instanceof ToolError) return error.message;
+  if (error instanceof AttioError) {
+    switch (error.kind) {
+      case 'auth':
+        return 'Attio refused this connection’s access (it may have been revoked). Reconnect this server in your MCP client to sign in again.';
+      case 'rate_limit':
+        return `Attio is rate limiting requests${error.retryAfterSeconds !== undefined ? `; try again in ${error.retryAfterSeconds} s` : ''}.`;
+      case 'unavailable':
+        return 'Attio is not answering right now. Try again in a moment.';
+      case 'input':
+        return `Attio rejected the request: ${error.message}`;
+    }
+  }
+  console.error(JSON.stringify({ event: 'tool_failed', tool: toolName, error: error instanceof Error ? error.name : 'unknown' }));
+  return `${toolName} failed unexpectedly. Try again; if it keeps failing, tell the server's administrator.`;
+}

@@ -1,0 +1,44 @@
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import type { Scope } from '../scopes';
+
+/**
+ * A tool is a value: name, schemas, annotations, the scope it needs, and a handler that gets a
+ * narrow context (never the SDK server or the whole env), so scope checks and error handling
+ * happen in one place (`registerTools`) and cannot be bypassed.
+ */
+export interface ToolDefinition<Context, Input extends z.ZodRawShape, Output extends z.ZodRawShape> {
+  /** snake_case, verb first. */
+  name: string;
+  title: string;
+  /** What the model reads to decide when to call it: say what it answers, and its limits. */
+  description: string;
+  inputSchema: Input;
+  outputSchema: Output;
+  annotations: ToolAnnotations;
+  /** The grant must include this scope or the call is refused. */
+  scope: Scope;
+  handler: (input: z.infer<z.ZodObject<Input>>, context: Context) => Promise<ToolAnswer<z.infer<z.ZodObject<Output>>>>;
+}
+
+/** What a handler returns: structured content matching `outputSchema`, and a short text form. */
+export interface ToolAnswer<Structured> {
+  structured: Structured;
+  text: string;
+}
+
+/** An error the model or user can act on; its message is shown as the tool result. */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+}
+
+// `any` here only erases the per-tool type parameters so tools of one pack fit in one array;
+// each tool is still checked against its own schemas where it is defined.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnyToolDefinition<Context> = ToolDefinition<Context, any, any>;
+
+export function defineTool<Context, Input extends z.ZodRawShape, Output extends z.ZodRawShape>(
+  tool: ToolDefinition<Context, Input, Output>,
+): ToolDefinition<Context, Input, Output> {
+  return tool;
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import type { AttioClient } from '../../attio/client';
+
+/** What an Attio grant carries, encrypted at rest by the OAuth library. Never sent to the MCP client. */
+export const AttioProps = z.object({
+  upstream: z.literal('attio'),
+  workspace: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+  member: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable() }),
+  attioToken: z.string().min(1),
+});
+export type AttioProps = z.infer<typeof AttioProps>;
+
+/** The narrow context every Attio tool handler receives. */
+export interface AttioToolContext {
+  workspace: AttioProps['workspace'];
+  member: AttioProps['member'];
+  scopes: readonly string[];
+  attio: AttioClient;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { defineTool } from '../../mcp/tool';
+import type { AttioToolContext } from './context';
+
+/** Attio's web app names records by the singular of the standard objects. */
+const WEB_PATH: Record<string, string> = { companies: 'company', people: 'person', deals: 'deal' };
+
+const SearchResult = z.object({
+  id: z.string(),
+  object: z.string(),
+  name: z.string(),
+  domains: z.array(z.string()).optional(),
+  emails: z.array(z.string()).optional(),
+  url: z.string().optional(),
+});
+
+export const searchRecords = defineTool({
+  name: 'search_records',
+  title: 'Search CRM records',
+  description:
+    'Finds companies, people and deals by name, email address or domain (fuzzy, like Attio’s search box). Returns ids and names only; use the record id with other tools for details.',
+  inputSchema: {
+    query: z.string().trim().min(1).max(200).describe('Words to look for: a name, an email address or a domain'),
+    objects: z
+      .array(z.string().min(1))
+      .min(1)
+      .max(5)
+      .default(['companies', 'people', 'deals'])
+      .describe('Object slugs to search (default: companies, people, deals)'),
+    limit: z.number().int().min(1).max(25).default(10).describe('At most this many results (1–25, default 10)'),
+  },
+  outputSchema: { results: z.array(SearchResult) },
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  scope: 'mcp:read',
+  async handler({ query, objects, limit }, { attio, workspace }: AttioToolContext) {
+    const { data } = await attio.searchRecords({ query, objects, limit });
+    const results = data.map((hit) => {
+      const webPath = WEB_PATH[hit.object_slug];
+      return {
+        id: hit.id.record_id,
+        object: hit.object_slug,
+        name: hit.record_text,
+        ...(hit.domains?.length ? { domains: hit.domains } : {}),
+        ...(hit.email_addresses?.length ? { emails: hit.email_addresses } : {}),
+        ...(webPath ? { url: `https://app.attio.com/${workspace.slug}/${webPath}/${hit.id.record_id}/overview` } : {}),
+      };
+    });
+    const lines = results.map((r) => `- ${r.name} (${r.object}, id ${r.id})${r.domains ? ` ${r.domains.join(', ')}` : ''}${r.emails ? ` ${r.emails.join(', ')}` : ''}`);
+    return {
+      structured: { results },
+      text: results.length ? `${results.length} match${results.length === 1 ? '' : 'es'} for "${query}":\n${lines.join('\n')}` : `No records match "${query}".`,
+    };
+  },
+});

@@ -1,0 +1,100 @@
+import { OAuthError } from '@cloudflare/workers-oauth-provider';
+import { z } from 'zod';
+import { AttioClient } from '../attio/client';
+import { AttioError } from '../attio/errors';
+import type { Config } from '../config';
+import { attioTools } from '../tools/attio';
+import { AttioProps, type AttioToolContext } from '../tools/attio/context';
+import { SignInRefused, type Upstream } from './upstream';
+
+/** Attio's token response: a long-lived bearer token, no refresh token, no `expires_in`. */
+const AttioTokenResponse = z.looseObject({ access_token: z.string().min(1), token_type: z.string() });
+
+/**
+ * Attio as the upstream: OAuth per Attio's docs (no scope parameter, no PKCE; the app's scopes
+ * are set at build.attio.com), identity from `GET /v2/self` and the authorizing member.
+ */
+export function attioUpstream(config: Config['attio']): Upstream<AttioProps, AttioToolContext> {
+  const client = (token: string) => new AttioClient({ apiUrl: config.apiUrl, token });
+
+  return {
+    id: 'attio',
+    displayName: 'Attio',
+    propsSchema: AttioProps,
+    tools: attioTools,
+
+    async prepareSignIn() {
+      return {};
+    },
+
+    async authorizeUrl({ state, callbackUrl }) {
+      const url = new URL(config.authorizeUrl);
+      url.searchParams.set('client_id', config.clientId);
+      url.searchParams.set('response_type', 'code');
+      url.searchParams.set('redirect_uri', callbackUrl);
+      url.searchParams.set('state', state);
+      return url.toString();
+    },
+
+    async completeSignIn({ code, callbackUrl }) {
+      const response = await fetch(config.tokenUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          client_id: config.clientId,
+          client_secret: config.clientSecret,
+          redirect_uri: callbackUrl,
+        }),
+      }).catch(() => undefined);
+      if (!response) throw new SignInRefused('Attio could not be reached to finish signing in. Try again in a moment.');
+      const token = AttioTokenResponse.safeParse(await response.json().catch(() => undefined));
+      if (!response.ok || !token.success) {
+        throw new SignInRefused('Attio did not accept the sign-in (the code may have expired). Start again from your app.');
+      }
+      const attioToken = token.data.access_token;
+      const attio = client(attioToken);
+      const self = await attio.self().catch((error: unknown) => {
+        throw new SignInRefused(`Attio did not confirm the sign-in${error instanceof AttioError ? ` (${error.message})` : ''}.`);
+      });
+      if (!self.active) throw new SignInRefused('Attio says this access is no longer active. Start again from your app.');
+
+      const memberId = self.authorized_by_workspace_member_id;
+      // The member's name needs Attio's user_management:read scope; identity still works without it.
+      const member = memberId ? await attio.workspaceMember(memberId).catch(() => undefined) : undefined;
+      const name = member ? [member.data.first_name, member.data.last_name].filter(Boolean).join(' ') || null : null;
+      const props: AttioProps = {
+        upstream: 'attio',
+        workspace: { id: self.workspace_id, name: self.workspace_name, slug: self.workspace_slug },
+        member: { id: memberId, name, email: member?.data.email_address ?? null },
+        attioToken,
+      };
+      return {
+        userId: `attio_${self.workspace_id}_${memberId ?? 'workspace'}`,
+        label: `${name ?? member?.data.email_address ?? 'Attio member'} @ ${self.workspace_name}`,
+        props,
+      };
+    },
+
+    // Attio tokens don't expire and come without a refresh token, so a refresh is where we
+    // notice that the user (or a workspace admin) revoked the app: then the grant goes too.
+    async refreshProps(props) {
+      try {
+        const self = await client(props.attioToken).self();
+        if (!self.active) throw new OAuthError('invalid_grant', { description: 'Attio access was revoked; sign in again.' });
+        return undefined;
+      } catch (error) {
+        if (error instanceof OAuthError) throw error;
+        if (error instanceof AttioError && error.kind === 'auth') {
+          throw new OAuthError('invalid_grant', { description: 'Attio access was revoked; sign in again.' });
+        }
+        throw new OAuthError('temporarily_unavailable', { description: 'Attio is unavailable; try again shortly.', statusCode: 503 });
+      }
+    },
+
+    toolContext(props, scopes) {
+      return { workspace: props.workspace, member: props.member, scopes, attio: client(props.attioToken) };
+    },
+  };
+}

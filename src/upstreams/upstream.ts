@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { AnyToolDefinition } from '../mcp/tool';
+import type { UpstreamId } from '../config';
+
+/**
+ * The upstream identity provider and API a deployment signs users in with. This interface is
+ * the only thing the rest of the server knows about a provider: each provider is one file in
+ * this folder that implements it completely (sign-in, identity, token upkeep, tool pack).
+ */
+export interface Upstream<Props extends { upstream: UpstreamId }, Context> {
+  id: UpstreamId;
+  /** Shown to the user: "Continue to Attio". */
+  displayName: string;
+  /** Validates the grant's props wherever they are read back (the MCP session). */
+  propsSchema: z.ZodType<Props>;
+
+  /**
+   * Data to keep server-side (encrypted, browser-bound) between the redirect and the callback,
+   * such as a PKCE verifier or an OIDC nonce. Never sent to the provider as is.
+   */
+  prepareSignIn(): Promise<Record<string, string>>;
+  /** The provider's authorize URL for this sign-in. `state` comes from the OAuth library. */
+  authorizeUrl(input: { state: string; callbackUrl: string; data: Record<string, string> }): Promise<string>;
+  /**
+   * Turns the provider's callback code into the grant: a stable user id (no `:`), a label for
+   * the grant list, and the props stored encrypted with it. Throws `SignInRefused` when the
+   * provider or our policy says no.
+   */
+  completeSignIn(input: { code: string; callbackUrl: string; data: Record<string, string> }): Promise<{
+    userId: string;
+    label: string;
+    props: Props;
+  }>;
+  /**
+   * Runs when the MCP client refreshes its token. Return new props, or nothing to keep them.
+   * Throw `OAuthError('invalid_grant')` when the provider revoked access (the grant is then
+   * revoked), `OAuthError('temporarily_unavailable')` on a transient failure.
+   */
+  refreshProps(props: Props): Promise<Props | undefined>;
+
+  /** The tools this upstream unlocks, and the narrow context their handlers get. */
+  tools: AnyToolDefinition<Context>[];
+  toolContext(props: Props, scopes: readonly string[]): Context;
+}
+
+/** The provider, or our policy, refused this sign-in; `message` is safe to show the user. */
+export class SignInRefused extends Error {
+  override readonly name = 'SignInRefused';
+  /** 403 when our policy refuses the user, 502 when the provider failed. */
+  constructor(
+    message: string,
+    readonly status: 403 | 502 = 502,
+  ) {
+    super(message);
+  }
+}

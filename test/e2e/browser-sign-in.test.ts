@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type Stack, startStack } from './stack';
+
+/**
+ * A person signing in through a real browser (Debian's Chromium, driven by Playwright), as a
+ * desktop client such as Claude Desktop or Cursor would have them do: the client opens the
+ * authorize URL, the person approves on the consent page, signs in at the Attio stand-in, and
+ * the browser lands on the client's loopback redirect URI.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-results';
+
+let stack: Stack;
+let browser: Browser;
+let callbackServer: Server;
+let redirectUri = '';
+let codeArrived: (code: string) => void = () => {};
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startStack();
+  const port = await freePort();
+  redirectUri = `http://127.0.0.1:${port}/callback`;
+  // The client's loopback listener, as a native MCP client runs one (RFC 8252).
+  callbackServer = createServer((request, response) => {
+    const code = new URL(request.url ?? '/', redirectUri).searchParams.get('code');
+    response.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>Signed in. You can close this window.</p>');
+    if (code) codeArrived(code);
+  });
+  await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  callbackServer?.close();
+  await stack?.stop();
+});
+
+class BrowserOAuthProvider implements OAuthClientProvider {
+  info?: OAuthClientInformationMixed;
+  saved?: OAuthTokens;
+  verifier = '';
+  code: Promise<string>;
+  page?: Page;
+  constructor() {
+    this.code = new Promise((resolve) => {
+      codeArrived = resolve;
+    });
+  }
+  get redirectUrl() {
+    return redirectUri;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return { client_name: 'Browser E2E client', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+  }
+  clientInformation() {
+    return this.info;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.info = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  async redirectToAuthorization(url: URL) {
+    const page = await browser.newPage();
+    this.page = page;
+    await page.goto(url.toString());
+  }
+}
+
+describe('signing in through a real browser', () => {
+  it('approve on the consent page, sign in at Attio, and the client gets tokens and calls tools', async () => {
+    const provider = new BrowserOAuthProvider();
+    const url = new URL(`${stack.origin}/mcp`);
+    const client = new Client({ name: 'browser-e2e', version: '1.0.0' });
+    await expect(client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }))).rejects.toBeInstanceOf(UnauthorizedError);
+
+    const page = provider.page;
+    if (!page) throw new Error('the client did not open the browser');
+    await expect(page.getByRole('heading', { level: 1 })).resolves.toBeTruthy();
+    expect(await page.textContent('h1')).toContain('Browser E2E client');
+    expect(await page.isChecked('input[value="mcp:read"]')).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/consent-page.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Allow' }).click();
+
+    // The Attio stand-in's sign-in, then its Allow page.
+    await page.waitForURL((current) => current.origin === stack.standinUrl);
+    await page.fill('input[name="email"]', 'demo@example.com');
+    await page.locator('button, input[type="submit"]').first().click();
+    await page.getByRole('button', { name: /allow/i }).click();
+
+    const code = await provider.code;
+    await page.screenshot({ path: `${ARTIFACTS}/signed-in.png` });
+    const transport = new StreamableHTTPClientTransport(url, { authProvider: provider });
+    await transport.finishAuth(code);
+    await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+    const result = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
+    expect((result.structuredContent as { member: { email: string } }).member.email).toBe('demo@example.com');
+    await client.close();
+  });
+});

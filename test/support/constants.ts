@@ -1,0 +1,1 @@
+export const TEST_PUBLIC_URL = 'https://mcp.example.com';

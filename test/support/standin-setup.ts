@@ -1,0 +1,16 @@
+import type { TestProject } from 'vitest/node';
+import { TEST_PUBLIC_URL } from './constants';
+import { startAttioStandin } from '../standins/attio/server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    attioStandinUrl: string;
+  }
+}
+
+/** Starts the Attio stand-in on a free loopback port for the Workers-runtime tests. */
+export default async function setup(project: TestProject) {
+  const standin = await startAttioStandin({ port: 0, redirectUris: [`${TEST_PUBLIC_URL}/callback`], quiet: true });
+  project.provide('attioStandinUrl', standin.url);
+  return () => standin.close();
+}

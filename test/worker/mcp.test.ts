@@ -1,0 +1,75 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+import { connectMcp, type TransportKind } from '../support/mcp-client';
+import { signIn } from '../support/oauth-client';
+import { ORIGIN, newBrowser, sendToWorker } from '../support/worker';
+
+function text(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+}
+
+for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
+  describe(`MCP over ${transport} with the signed-in user's props`, () => {
+    it('lists the Attio tools with honest annotations', async () => {
+      const { tokens } = await signIn(newBrowser());
+      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const { tools } = await client.listTools();
+      const names = tools.map((tool) => tool.name).sort();
+      expect(names).toEqual(['health', 'search_records', 'whoami']);
+      for (const tool of tools) {
+        expect(tool.annotations?.readOnlyHint).toBe(true);
+        expect(tool.outputSchema).toBeDefined();
+      }
+      await client.close();
+    });
+
+    it('whoami answers the workspace and the member who signed in', async () => {
+      const { tokens } = await signIn(newBrowser(), { email: 'demo@example.com' });
+      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const result = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      const structured = result.structuredContent as { workspace: { slug: string }; member: { email: string }; scopes: string[] };
+      expect(structured.workspace.slug).toBe('demo-workspace');
+      expect(structured.member.email).toBe('demo@example.com');
+      expect(structured.scopes.sort()).toEqual(['mcp:read', 'mcp:write']);
+      // The upstream token is never in tool output.
+      expect(JSON.stringify(result)).not.toMatch(/attioToken|access_token/);
+      await client.close();
+    });
+
+    it('search_records finds a company in the demo CRM', async () => {
+      const { tokens } = await signIn(newBrowser());
+      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme', objects: ['companies'] } })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      const { results } = result.structuredContent as { results: { name: string; object: string; id: string }[] };
+      expect(results.some((r) => r.name.includes('Acme') && r.object === 'companies')).toBe(true);
+      expect(text(result)).toContain('Acme');
+      await client.close();
+    });
+
+    it('bad tool input is a tool error the model can read, not a protocol failure', async () => {
+      const { tokens } = await signIn(newBrowser());
+      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const result = (await client.callTool({ name: 'search_records', arguments: { query: '', limit: 500 } })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      await client.close();
+    });
+
+    it('health reports that Attio answers', async () => {
+      const { tokens } = await signIn(newBrowser());
+      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const result = (await client.callTool({ name: 'health', arguments: {} })) as CallToolResult;
+      expect((result.structuredContent as { attio: string }).attio).toBe('ok');
+      await client.close();
+    });
+  });
+}
+
+describe('session tokens', () => {
+  it('a made-up bearer token gets 401 with the challenge', async () => {
+    const response = await sendToWorker(new Request(`${ORIGIN}/mcp`, { method: 'POST', headers: { Authorization: 'Bearer a:b:c' }, body: '{}' }));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('WWW-Authenticate')).toContain('invalid_token');
+  });
+});

@@ -1,0 +1,50 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { TEST_PUBLIC_URL } from './test/support/constants';
+
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Tests that run inside the Workers runtime (workerd) against the real Worker, with the
+        // Attio stand-in as a real HTTP server on loopback, started by the global setup.
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.jsonc' },
+            miniflare: {
+              bindings: {
+                PUBLIC_URL: TEST_PUBLIC_URL,
+                UPSTREAM: 'attio',
+                CONSENT_SECRET: 'test-consent-secret-0123456789-abcdefghijklmnop',
+                ATTIO_CLIENT_ID: 'dev-attio-client',
+                ATTIO_CLIENT_SECRET: 'dev-attio-secret',
+                ATTIO_AUTHORIZE_URL: `${inject<string>('attioStandinUrl')}/authorize`,
+                ATTIO_TOKEN_URL: `${inject<string>('attioStandinUrl')}/oauth/token`,
+                ATTIO_API_URL: inject<string>('attioStandinUrl'),
+                ATTIO_STANDIN_URL: inject<string>('attioStandinUrl'),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          globalSetup: ['test/support/standin-setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // End-to-end: the real `wrangler dev` and stand-in as processes, driven by the SDK client.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
