@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_PUBLIC_URL } from './test/support/constants';
+import { forward, serveCimd } from './test/support/outbound.ts';
+import { TEST_PUBLIC_URL } from './test/support/constants.ts';
 
 
 export default defineConfig({
@@ -13,6 +14,9 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.jsonc' },
             miniflare: {
+              // The Worker's outbound requests: CIMD documents of test clients are answered
+              // here; the rest (the Attio stand-in on loopback) goes out over real HTTP.
+              outboundService: (request: Request) => serveCimd(request) ?? forward(request),
               bindings: {
                 PUBLIC_URL: TEST_PUBLIC_URL,
                 UPSTREAM: 'attio',

@@ -25,6 +25,9 @@ const worker = startProcess(join(root, 'node_modules/.bin/wrangler'), ['dev', '-
   label: 'worker',
   cwd: root,
   env: { WRANGLER_SEND_METRICS: 'false' },
+  // Harmless offline noise: wrangler can't reach Cloudflare for the `cf` object, and compares
+  // the generated types with .dev.vars rather than .dev.vars.example.
+  hide: /Request\.cf|ENOTFOUND workers\.cloudflare\.com|GetAddrInfoReqWrap|types might be out of date/,
 });
 
 let stopping = false;
@@ -50,10 +53,11 @@ try {
     waitForUrl(`http://127.0.0.1:${STANDIN_PORT}/v2/self`, { timeoutMs: 30_000 }),
     waitForUrl(`http://localhost:${WORKER_PORT}/health`, { timeoutMs: 90_000 }),
   ]);
-  const health = await (await fetch(`http://localhost:${WORKER_PORT}/health`)).json();
+  const health = (await (await fetch(`http://localhost:${WORKER_PORT}/health`)).json()) as { status: string; checks: Record<string, boolean> };
+  const missing = Object.entries(health.checks).filter(([, ok]) => !ok).map(([name]) => name);
   console.log(`
   MCP server     http://localhost:${WORKER_PORT}/mcp   (legacy SSE: http://localhost:${WORKER_PORT}/sse)
-  Health         http://localhost:${WORKER_PORT}/health  ${JSON.stringify(health)}
+  Health         http://localhost:${WORKER_PORT}/health  ${missing.length ? `NOT CONFIGURED: ${missing.join(', ')} (see .dev.vars)` : 'ok'}
   Attio stand-in http://127.0.0.1:${STANDIN_PORT}   (sign in with any email, e.g. demo@example.com)
 
   Try it:  npx @modelcontextprotocol/inspector   → URL http://localhost:${WORKER_PORT}/mcp

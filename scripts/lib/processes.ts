@@ -8,13 +8,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface Started {
   child: ChildProcess;
+  /** The last lines the process printed, for an error message when it fails to start. */
+  recentOutput(): string;
   stop(): Promise<void>;
 }
 
 export function startProcess(
   command: string,
   args: string[],
-  options: { env?: Record<string, string>; label: string; cwd?: string; quiet?: boolean },
+  options: { env?: Record<string, string>; label: string; cwd?: string; quiet?: boolean; hide?: RegExp },
 ): Started {
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -23,6 +25,7 @@ export function startProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (line: string) => `[${options.label}] ${line}`;
+  const recent: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8');
     let pending = '';
@@ -30,12 +33,16 @@ export function startProcess(
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
-      if (!options.quiet) for (const line of lines) if (line.trim()) process.stdout.write(`${prefix(line)}\n`);
+      recent.push(...lines);
+      recent.splice(0, Math.max(0, recent.length - 40));
+      if (options.quiet) return;
+      for (const line of lines) if (line.trim() && !options.hide?.test(line)) process.stdout.write(`${prefix(line)}\n`);
     });
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
+    recentOutput: () => recent.join('\n'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       signalGroup(child, 'SIGTERM');

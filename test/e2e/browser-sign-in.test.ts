@@ -17,6 +17,10 @@ import { freePort, type Stack, startStack } from './stack';
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Chromium is a Debian package, not an npm one: a fresh machine may lack it. Locally the test
+// then says so and is skipped; in CI (.ci/run installs it) a missing browser is a failure.
+const haveChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
+if (!haveChromium) console.warn(`Skipping the real-browser test: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
 const ARTIFACTS = 'test-results';
 
 let stack: Stack;
@@ -26,6 +30,7 @@ let redirectUri = '';
 let codeArrived: (code: string) => void = () => {};
 
 beforeAll(async () => {
+  if (!haveChromium) return;
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack();
@@ -92,7 +97,7 @@ class BrowserOAuthProvider implements OAuthClientProvider {
   }
 }
 
-describe('signing in through a real browser', () => {
+describe.runIf(haveChromium)('signing in through a real browser', () => {
   it('approve on the consent page, sign in at Attio, and the client gets tokens and calls tools', async () => {
     const provider = new BrowserOAuthProvider();
     const url = new URL(`${stack.origin}/mcp`);
@@ -101,7 +106,6 @@ describe('signing in through a real browser', () => {
 
     const page = provider.page;
     if (!page) throw new Error('the client did not open the browser');
-    await expect(page.getByRole('heading', { level: 1 })).resolves.toBeTruthy();
     expect(await page.textContent('h1')).toContain('Browser E2E client');
     expect(await page.isChecked('input[value="mcp:read"]')).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}/consent-page.png`, fullPage: true });

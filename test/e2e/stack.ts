@@ -29,7 +29,7 @@ export async function freePort(): Promise<number> {
 export async function startStack(): Promise<Stack> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const standin = await startAttioStandin({ port: 0, redirectUris: [`${origin}/callback`], quiet: true });
+  const standin = await startAttioStandin({ port: 0, redirectUris: [`${origin}/callback`] });
   const stateDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
   const vars = {
     PUBLIC_URL: origin,
@@ -57,7 +57,7 @@ export async function startStack(): Promise<Stack> {
     await waitForUrl(`${origin}/health`, { timeoutMs: 120_000, requireOk: true });
   } catch (error) {
     await stop();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : error}\nwrangler said:\n${worker.recentOutput()}`);
   }
   return { origin, standinUrl: standin.url, stop };
 }

@@ -15,14 +15,7 @@ export async function connectMcp(options: { origin: string; token: string; trans
   const transport =
     options.transport === 'streamable-http'
       ? new StreamableHTTPClientTransport(new URL(`${options.origin}/mcp`), { requestInit: { headers }, fetch: fetchVia })
-      : new SSEClientTransport(new URL(`${options.origin}/sse`), {
-          requestInit: { headers },
-          fetch: fetchVia,
-          eventSourceInit: {
-            fetch: (input, init) =>
-              (fetchVia ?? fetch)(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
-          },
-        });
+      : new SSEClientTransport(new URL(`${options.origin}/sse`), { requestInit: { headers }, fetch: fetchVia });
   const client = new Client({ name: 'test-client', version: '1.0.0' });
   await client.connect(transport);
   return client;

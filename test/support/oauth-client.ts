@@ -219,8 +219,9 @@ export async function followAuthorization(
   if (location.origin !== origin && !location.toString().startsWith(options.redirectUri)) {
     // The upstream's sign-in (the Attio stand-in): an email form, then Allow or Deny.
     const signInPage = await browser.request(location.toString());
-    const [signIn] = parseForms(await signInPage.text(), location.toString());
-    if (!signIn) throw new Error(`no sign-in form at the upstream (HTTP ${signInPage.status})`);
+    const signInHtml = await signInPage.text();
+    const [signIn] = parseForms(signInHtml, location.toString());
+    if (!signIn) throw new Error(`no sign-in form at the upstream (HTTP ${signInPage.status}): ${signInHtml.slice(0, 200)}`);
     const signedIn = await browser.postForm(signIn.action, [
       ...signIn.fields.filter(([name]) => name !== 'email'),
       ['email', options.email ?? 'demo@example.com'],

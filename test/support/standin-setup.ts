@@ -10,7 +10,7 @@ declare module 'vitest' {
 
 /** Starts the Attio stand-in on a free loopback port for the Workers-runtime tests. */
 export default async function setup(project: TestProject) {
-  const standin = await startAttioStandin({ port: 0, redirectUris: [`${TEST_PUBLIC_URL}/callback`], quiet: true });
+  const standin = await startAttioStandin({ port: 0, redirectUris: [`${TEST_PUBLIC_URL}/callback`] });
   project.provide('attioStandinUrl', standin.url);
   return () => standin.close();
 }

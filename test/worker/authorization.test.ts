@@ -59,8 +59,9 @@ describe('the whole sign-in: authorize → consent → Attio sign-in → callbac
     expect(tokens.refresh_token).toBeTruthy();
     expect(tokens.scope.split(' ').sort()).toEqual(['mcp:read', 'mcp:write']);
     expect(tokens.resource).toBe(ORIGIN);
-    // The Attio token stays server-side: nothing in the token response carries it.
-    expect(JSON.stringify(tokens)).not.toMatch(/attio/i);
+    // The Attio token (64 hex characters at the stand-in) stays server-side.
+    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'resource', 'scope', 'token_type']);
+    expect(JSON.stringify(tokens)).not.toMatch(/[0-9a-f]{64}/);
   });
 
   it('a client that asks for scope=claudeai gets the default grant shown on the consent page', async () => {

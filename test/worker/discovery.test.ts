@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { registerClient } from '../support/oauth-client';
-import { ORIGIN, get, sendToWorker } from '../support/worker';
+import { authorizeUrl, pkcePair, registerClient } from '../support/oauth-client';
+import { ORIGIN, get, newBrowser, sendToWorker } from '../support/worker';
 
 describe('discovery: a client that has never seen the server finds how to sign in', () => {
   it('an unauthenticated POST /mcp gets 401 with a challenge naming the resource metadata', async () => {
@@ -55,5 +55,32 @@ describe('discovery: a client that has never seen the server finds how to sign i
       body: JSON.stringify({ client_name: 'x', redirect_uris: ['javascript:alert(1)'], token_endpoint_auth_method: 'none' }),
     });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('Client ID Metadata Document clients', () => {
+  it('a CIMD client is shown with its verified domain on the consent page', async () => {
+    const { challenge } = await pkcePair();
+    const response = await newBrowser().request(
+      authorizeUrl(ORIGIN, {
+        clientId: 'https://claude.example/oauth/mcp-oauth-client-metadata',
+        redirectUri: 'https://claude.example/api/mcp/auth_callback',
+        challenge,
+        scope: 'claudeai',
+      }),
+    );
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('Published by <strong>claude.example</strong>');
+    expect(html).toContain('Allow <strong>Claude</strong>');
+    expect(html).not.toContain('an app on your computer');
+  });
+
+  it('a CIMD document with a javascript: redirect URI is refused with a page', async () => {
+    const response = await newBrowser().request(
+      `${ORIGIN}/authorize?response_type=code&client_id=${encodeURIComponent('https://evil.example/client.json')}&redirect_uri=${encodeURIComponent('javascript:alert(1)')}&code_challenge=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq&code_challenge_method=S256`,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain('<img src=x');
   });
 });
