@@ -1,8 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { forward, serveCimd } from './test/support/outbound.ts';
 import { TEST_PUBLIC_URL } from './test/support/constants.ts';
-
+import { forward, serveCimd } from './test/support/outbound.ts';
 
 export default defineConfig({
   test: {

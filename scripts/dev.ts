@@ -40,7 +40,10 @@ async function stop(code: number): Promise<never> {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
-for (const [name, started] of [['worker', worker], ['attio-standin', standin]] as const) {
+for (const [name, started] of [
+  ['worker', worker],
+  ['attio-standin', standin],
+] as const) {
   started.child.once('exit', (code) => {
     if (stopping) return;
     console.error(`${name} exited (code ${code}); stopping.`);
@@ -53,8 +56,13 @@ try {
     waitForUrl(`http://127.0.0.1:${STANDIN_PORT}/v2/self`, { timeoutMs: 30_000 }),
     waitForUrl(`http://localhost:${WORKER_PORT}/health`, { timeoutMs: 90_000 }),
   ]);
-  const health = (await (await fetch(`http://localhost:${WORKER_PORT}/health`)).json()) as { status: string; checks: Record<string, boolean> };
-  const missing = Object.entries(health.checks).filter(([, ok]) => !ok).map(([name]) => name);
+  const health = (await (await fetch(`http://localhost:${WORKER_PORT}/health`)).json()) as {
+    status: string;
+    checks: Record<string, boolean>;
+  };
+  const missing = Object.entries(health.checks)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name);
   console.log(`
   MCP server     http://localhost:${WORKER_PORT}/mcp   (legacy SSE: http://localhost:${WORKER_PORT}/sse)
   Health         http://localhost:${WORKER_PORT}/health  ${missing.length ? `NOT CONFIGURED: ${missing.join(', ')} (see .dev.vars)` : 'ok'}

@@ -61,7 +61,11 @@ const CHECKS: Check[] = [
     problem:
       'PUBLIC_URL must be the origin clients connect to, without a path or trailing slash (https://…, or http://localhost:PORT in development).',
   },
-  { setting: 'UPSTREAM', schema: z.enum(UPSTREAM_IDS), problem: `UPSTREAM must be one of: ${UPSTREAM_IDS.join(', ')}.` },
+  {
+    setting: 'UPSTREAM',
+    schema: z.enum(UPSTREAM_IDS),
+    problem: `UPSTREAM must be one of: ${UPSTREAM_IDS.join(', ')}.`,
+  },
   {
     setting: 'CONSENT_SECRET',
     schema: z.string().min(32),
@@ -95,7 +99,8 @@ export function readConfig(env: unknown): ConfigReport {
   if (!checks.OAUTH_KV) problems.push('The KV namespace binding OAUTH_KV is missing (wrangler.jsonc "kv_namespaces").');
   const sessions = source.MCP_OBJECT;
   checks.MCP_OBJECT = typeof sessions === 'object' && sessions !== null && 'idFromName' in sessions;
-  if (!checks.MCP_OBJECT) problems.push('The Durable Object binding MCP_OBJECT is missing (wrangler.jsonc "durable_objects").');
+  if (!checks.MCP_OBJECT)
+    problems.push('The Durable Object binding MCP_OBJECT is missing (wrangler.jsonc "durable_objects").');
 
   if (problems.length > 0) return { ok: false, checks, problems };
   const get = (setting: string) => values[setting] ?? '';

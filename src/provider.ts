@@ -15,7 +15,9 @@ type ApiHandler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Pr
  * it and put them in `ctx.auth`), so tools check the current token, not the one that opened
  * the session.
  */
-function withTokenScopes(handler: { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> }): ApiHandler {
+function withTokenScopes(handler: {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
+}): ApiHandler {
   return {
     fetch(request, env, ctx) {
       const context = ctx as ExecutionContext & { props?: Record<string, unknown>; auth?: { scope?: string[] } };
@@ -54,7 +56,11 @@ export function createProvider(config: Config): OAuthProvider<Env> {
     async tokenExchangeCallback({ grantType, props, env }) {
       if (grantType !== 'refresh_token') return undefined;
       const report = readConfig(env);
-      if (!report.ok) throw new OAuthError('temporarily_unavailable', { description: 'The server is not configured.', statusCode: 503 });
+      if (!report.ok)
+        throw new OAuthError('temporarily_unavailable', {
+          description: 'The server is not configured.',
+          statusCode: 503,
+        });
       const current = activeUpstream(report.config);
       const parsed = current.propsSchema.safeParse(props);
       // Props from another upstream (the deployment switched providers): this grant can't work.
@@ -64,7 +70,9 @@ export function createProvider(config: Config): OAuthProvider<Env> {
     },
     onError({ code, status, internal }) {
       // Stable slugs, never the request: no token or secret reaches the log.
-      console.warn(JSON.stringify({ event: 'oauth_error', code, status, category: internal?.category, reason: internal?.reason }));
+      console.warn(
+        JSON.stringify({ event: 'oauth_error', code, status, category: internal?.category, reason: internal?.reason }),
+      );
     },
   });
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AttioError, AttioErrorBody } from './errors';
 import { RecordSearchResponse, RecordsResponse, SelfResponse, WorkspaceMemberResponse } from './schemas';
 
@@ -79,14 +79,22 @@ export class AttioClient {
       if (response.ok) {
         const parsed = schema.safeParse(await response.json().catch(() => undefined));
         if (!parsed.success) {
-          throw new AttioError(502, 'invalid_response', 'unexpected_shape', `Attio answered ${method} ${path} in an unexpected shape.`);
+          throw new AttioError(
+            502,
+            'invalid_response',
+            'unexpected_shape',
+            `Attio answered ${method} ${path} in an unexpected shape.`,
+          );
         }
         return parsed.data;
       }
       const error = await toAttioError(response);
       const retryable = error.status === 429 || error.status >= 500;
       if (retryable && attempt < this.#maxRetries) {
-        const wait = error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : backoff(attempt, this.#maxRetryDelayMs);
+        const wait =
+          error.retryAfterSeconds !== undefined
+            ? error.retryAfterSeconds * 1000
+            : backoff(attempt, this.#maxRetryDelayMs);
         if (wait <= this.#maxRetryDelayMs) {
           await sleep(wait);
           continue;
@@ -104,7 +112,13 @@ async function toAttioError(response: Response): Promise<AttioError> {
     const { type, code, message } = parsed.data;
     return new AttioError(response.status, type, code, message, retryAfterSeconds);
   }
-  return new AttioError(response.status, 'http_error', String(response.status), `Attio answered HTTP ${response.status}.`, retryAfterSeconds);
+  return new AttioError(
+    response.status,
+    'http_error',
+    String(response.status),
+    `Attio answered HTTP ${response.status}.`,
+    retryAfterSeconds,
+  );
 }
 
 /** `Retry-After` is an HTTP date at Attio, but seconds are allowed by RFC 9110 too. */

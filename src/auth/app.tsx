@@ -1,17 +1,17 @@
 import {
   AuthorizationError,
   type AuthRequest,
+  authorizationErrorRedirect,
   CimdFetchError,
   type OAuthHelpers,
-  authorizationErrorRedirect,
 } from '@cloudflare/workers-oauth-provider';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { isScope, scopesToOffer } from '../scopes';
-import { SignInRefused } from '../upstreams/upstream';
 import { activeUpstream } from '../upstreams';
+import { SignInRefused } from '../upstreams/upstream';
 import { ConsentPage, HomePage, MessagePage } from './pages';
 
 type AuthEnv = { Bindings: Env & { OAUTH_PROVIDER: OAuthHelpers } };
@@ -77,7 +77,11 @@ export function createAuthApp(config: Config) {
     }
     const scope = (form?.getAll('scope') ?? []).map(String).filter(isScope);
     if (scope.length === 0) {
-      return showMessage(400, 'Choose at least one permission', 'Go back, tick what the app may do, and press Allow again.');
+      return showMessage(
+        400,
+        'Choose at least one permission',
+        'Go back, tick what the app may do, and press Allow again.',
+      );
     }
     const approved = await oauth.approveConsent(c.req.raw, handle, { scope, remember });
     return startUpstreamSignIn(oauth, approved.request, approved.headers);
@@ -115,16 +119,29 @@ export function createAuthApp(config: Config) {
       return new Response(null, { status: 302, headers: { Location: error.redirectTo } });
     }
     if (error instanceof AuthorizationError) {
-      return showMessage(400, 'This sign-in link is not valid', error.description, 'Go back to your app and start connecting again.');
+      return showMessage(
+        400,
+        'This sign-in link is not valid',
+        error.description,
+        'Go back to your app and start connecting again.',
+      );
     }
     if (error instanceof CimdFetchError) {
-      return showMessage(400, 'This app could not be verified', 'Its client metadata document could not be fetched or is invalid.');
+      return showMessage(
+        400,
+        'This app could not be verified',
+        'Its client metadata document could not be fetched or is invalid.',
+      );
     }
     if (error instanceof SignInRefused) {
       return showMessage(error.status, `${upstream.displayName} sign-in did not complete`, error.message);
     }
     console.error(JSON.stringify({ event: 'auth_page_failed', error: error.name }));
-    return showMessage(503, 'Something went wrong on our side', 'Try again in a moment. If it keeps happening, tell the server’s administrator.');
+    return showMessage(
+      503,
+      'Something went wrong on our side',
+      'Try again in a moment. If it keeps happening, tell the server’s administrator.',
+    );
   });
 
   return app;

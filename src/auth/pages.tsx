@@ -120,8 +120,8 @@ export function HomePage({ publicUrl, upstreamName }: { publicUrl: string; upstr
       <h1>Remote MCP server for {upstreamName}</h1>
       <p>
         Add this server to an MCP client (Claude, ChatGPT, Cursor, VS Code, MCP Inspector) with the URL{' '}
-        <code>{publicUrl}/mcp</code> (legacy SSE clients: <code>{publicUrl}/sse</code>). The client will ask you to
-        sign in with {upstreamName} and approve it.
+        <code>{publicUrl}/mcp</code> (legacy SSE clients: <code>{publicUrl}/sse</code>). The client will ask you to sign
+        in with {upstreamName} and approve it.
       </p>
     </Layout>
   );

@@ -26,7 +26,10 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
     const upstream = activeUpstream(report.config);
     registerTools(this.server, upstream.tools, () => {
       const props = upstream.propsSchema.parse(this.props);
-      return { context: upstream.toolContext(props, SessionScopes.parse(this.props).scopes), scopes: SessionScopes.parse(this.props).scopes };
+      return {
+        context: upstream.toolContext(props, SessionScopes.parse(this.props).scopes),
+        scopes: SessionScopes.parse(this.props).scopes,
+      };
     });
   }
 }

@@ -60,6 +60,8 @@ function describeFailure(error: unknown, toolName: string): string {
         return `Attio rejected the request: ${error.message}`;
     }
   }
-  console.error(JSON.stringify({ event: 'tool_failed', tool: toolName, error: error instanceof Error ? error.name : 'unknown' }));
+  console.error(
+    JSON.stringify({ event: 'tool_failed', tool: toolName, error: error instanceof Error ? error.name : 'unknown' }),
+  );
   return `${toolName} failed unexpectedly. Try again; if it keeps failing, tell the server's administrator.`;
 }

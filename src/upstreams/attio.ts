@@ -51,14 +51,19 @@ export function attioUpstream(config: Config['attio']): Upstream<AttioProps, Att
       if (!response) throw new SignInRefused('Attio could not be reached to finish signing in. Try again in a moment.');
       const token = AttioTokenResponse.safeParse(await response.json().catch(() => undefined));
       if (!response.ok || !token.success) {
-        throw new SignInRefused('Attio did not accept the sign-in (the code may have expired). Start again from your app.');
+        throw new SignInRefused(
+          'Attio did not accept the sign-in (the code may have expired). Start again from your app.',
+        );
       }
       const attioToken = token.data.access_token;
       const attio = client(attioToken);
       const self = await attio.self().catch((error: unknown) => {
-        throw new SignInRefused(`Attio did not confirm the sign-in${error instanceof AttioError ? ` (${error.message})` : ''}.`);
+        throw new SignInRefused(
+          `Attio did not confirm the sign-in${error instanceof AttioError ? ` (${error.message})` : ''}.`,
+        );
       });
-      if (!self.active) throw new SignInRefused('Attio says this access is no longer active. Start again from your app.');
+      if (!self.active)
+        throw new SignInRefused('Attio says this access is no longer active. Start again from your app.');
 
       const memberId = self.authorized_by_workspace_member_id;
       // The member's name needs Attio's user_management:read scope; identity still works without it.
@@ -82,14 +87,18 @@ export function attioUpstream(config: Config['attio']): Upstream<AttioProps, Att
     async refreshProps(props) {
       try {
         const self = await client(props.attioToken).self();
-        if (!self.active) throw new OAuthError('invalid_grant', { description: 'Attio access was revoked; sign in again.' });
+        if (!self.active)
+          throw new OAuthError('invalid_grant', { description: 'Attio access was revoked; sign in again.' });
         return undefined;
       } catch (error) {
         if (error instanceof OAuthError) throw error;
         if (error instanceof AttioError && error.kind === 'auth') {
           throw new OAuthError('invalid_grant', { description: 'Attio access was revoked; sign in again.' });
         }
-        throw new OAuthError('temporarily_unavailable', { description: 'Attio is unavailable; try again shortly.', statusCode: 503 });
+        throw new OAuthError('temporarily_unavailable', {
+          description: 'Attio is unavailable; try again shortly.',
+          statusCode: 503,
+        });
       }
     },
 

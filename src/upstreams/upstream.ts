@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { AnyToolDefinition } from '../mcp/tool';
 import type { UpstreamId } from '../config';
+import type { AnyToolDefinition } from '../mcp/tool';
 
 /**
  * The upstream identity provider and API a deployment signs users in with. This interface is

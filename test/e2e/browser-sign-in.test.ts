@@ -1,9 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +24,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Chromium is a Debian package, not an npm one: a fresh machine may lack it. Locally the test
 // then says so and is skipped; in CI (.ci/run installs it) a missing browser is a failure.
 const haveChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!haveChromium) console.warn(`Skipping the real-browser test: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
+if (!haveChromium)
+  console.warn(`Skipping the real-browser test: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
 const ARTIFACTS = 'test-results';
 
 let stack: Stack;
@@ -31,7 +36,8 @@ let codeArrived: (code: string) => void = () => {};
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack();
   const port = await freePort();
@@ -45,7 +51,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -70,7 +84,13 @@ class BrowserOAuthProvider implements OAuthClientProvider {
     return redirectUri;
   }
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'Browser E2E client', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+    return {
+      client_name: 'Browser E2E client',
+      redirect_uris: [redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
   }
   clientInformation() {
     return this.info;
@@ -102,7 +122,9 @@ describe.runIf(haveChromium)('signing in through a real browser', () => {
     const provider = new BrowserOAuthProvider();
     const url = new URL(`${stack.origin}/mcp`);
     const client = new Client({ name: 'browser-e2e', version: '1.0.0' });
-    await expect(client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }))).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(
+      client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider })),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
 
     const page = provider.page;
     if (!page) throw new Error('the client did not open the browser');

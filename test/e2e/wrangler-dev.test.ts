@@ -1,9 +1,13 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, followAuthorization } from '../support/oauth-client';
@@ -49,7 +53,10 @@ class TestOAuthProvider implements OAuthClientProvider {
     this.savedTokens = tokens;
   }
   async redirectToAuthorization(url: URL) {
-    const { redirect } = await followAuthorization(this.browser, url.toString(), { redirectUri: REDIRECT_URI, email: 'demo@example.com' });
+    const { redirect } = await followAuthorization(this.browser, url.toString(), {
+      redirectUri: REDIRECT_URI,
+      email: 'demo@example.com',
+    });
     this.authorizationCode = redirect.searchParams.get('code') ?? undefined;
   }
   saveCodeVerifier(verifier: string) {

@@ -82,7 +82,13 @@ export function parseForms(html: string, pageUrl: string): HtmlForm[] {
     const attributes = match[1] ?? '';
     const body = match[2] ?? '';
     const action = new URL(decodeEntities(attr(attributes, 'action') ?? ''), pageUrl).toString();
-    const form: HtmlForm = { action, method: (attr(attributes, 'method') ?? 'get').toLowerCase(), fields: [], checkboxes: [], buttons: [] };
+    const form: HtmlForm = {
+      action,
+      method: (attr(attributes, 'method') ?? 'get').toLowerCase(),
+      fields: [],
+      checkboxes: [],
+      buttons: [],
+    };
     for (const input of body.matchAll(/<(input|button)\b([^>]*)>/gi)) {
       const tag = (input[1] ?? '').toLowerCase();
       const a = input[2] ?? '';
@@ -212,7 +218,11 @@ export async function followAuthorization(
     if (!form) throw new Error(`no consent form on the page: ${html.slice(0, 300)}`);
     const untick = new Set(options.untick ?? []);
     const scopes = form.checkboxes.filter(([, value]) => !untick.has(value));
-    response = await browser.postForm(form.action, [...form.fields, ...scopes, ['decision', options.consent ?? 'approve']]);
+    response = await browser.postForm(form.action, [
+      ...form.fields,
+      ...scopes,
+      ['decision', options.consent ?? 'approve'],
+    ]);
   }
   expectRedirect(response, 'after consent');
   let location = new URL(response.headers.get('Location') ?? '', origin);
@@ -221,14 +231,18 @@ export async function followAuthorization(
     const signInPage = await browser.request(location.toString());
     const signInHtml = await signInPage.text();
     const [signIn] = parseForms(signInHtml, location.toString());
-    if (!signIn) throw new Error(`no sign-in form at the upstream (HTTP ${signInPage.status}): ${signInHtml.slice(0, 200)}`);
+    if (!signIn)
+      throw new Error(`no sign-in form at the upstream (HTTP ${signInPage.status}): ${signInHtml.slice(0, 200)}`);
     const signedIn = await browser.postForm(signIn.action, [
       ...signIn.fields.filter(([name]) => name !== 'email'),
       ['email', options.email ?? 'demo@example.com'],
     ]);
     const [allow] = parseForms(await signedIn.text(), signIn.action);
     if (!allow) throw new Error(`no allow form at the upstream (HTTP ${signedIn.status})`);
-    response = await browser.postForm(allow.action, [...allow.fields, ['decision', options.upstreamDecision ?? 'allow']]);
+    response = await browser.postForm(allow.action, [
+      ...allow.fields,
+      ['decision', options.upstreamDecision ?? 'allow'],
+    ]);
     expectRedirect(response, 'at the upstream');
     location = new URL(response.headers.get('Location') ?? '');
     response = await browser.request(location.toString());
@@ -272,7 +286,12 @@ export async function signIn(
   const client = await registerClient(browser.sendToWorker, origin);
   const redirectUri = client.redirect_uris[0] ?? '';
   const { verifier, challenge } = await pkcePair();
-  const { redirect } = await authorizeInBrowser(browser, { clientId: client.client_id, redirectUri, challenge, ...overrides });
+  const { redirect } = await authorizeInBrowser(browser, {
+    clientId: client.client_id,
+    redirectUri,
+    challenge,
+    ...overrides,
+  });
   const code = redirect.searchParams.get('code');
   if (!code) throw new Error(`no code: ${redirect}`);
   const response = await tokenRequest(browser.sendToWorker, origin, {

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { TEST_PUBLIC_URL } from './constants';
 import { startAttioStandin } from '../standins/attio/server';
+import { TEST_PUBLIC_URL } from './constants';
 
 declare module 'vitest' {
   export interface ProvidedContext {

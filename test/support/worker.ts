@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
-import { Browser, type Send } from './oauth-client';
 import { TEST_PUBLIC_URL } from './constants';
+import { Browser, type Send } from './oauth-client';
 
 /** Calls the real Worker (OAuthProvider, Hono app, Durable Objects) inside workerd. */
 export const sendToWorker: Send = (request) => exports.default.fetch(request);

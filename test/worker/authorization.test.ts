@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   authorizeInBrowser,
   authorizeUrl,
-  Browser,
+  type Browser,
   parseForms,
   pkcePair,
   registerClient,
   signIn,
-  tokenRequest,
   type TokenResponse,
+  tokenRequest,
 } from '../support/oauth-client';
-import { ORIGIN, controlStandin, newBrowser, sendToWorker } from '../support/worker';
+import { controlStandin, newBrowser, ORIGIN, sendToWorker } from '../support/worker';
 
 async function newClient(metadata: Record<string, unknown> = {}) {
   const client = await registerClient(sendToWorker, ORIGIN, metadata);
@@ -60,13 +60,25 @@ describe('the whole sign-in: authorize → consent → Attio sign-in → callbac
     expect(tokens.scope.split(' ').sort()).toEqual(['mcp:read', 'mcp:write']);
     expect(tokens.resource).toBe(ORIGIN);
     // The Attio token (64 hex characters at the stand-in) stays server-side.
-    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'resource', 'scope', 'token_type']);
+    expect(Object.keys(tokens).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'refresh_token',
+      'resource',
+      'scope',
+      'token_type',
+    ]);
     expect(JSON.stringify(tokens)).not.toMatch(/[0-9a-f]{64}/);
   });
 
   it('a client that asks for scope=claudeai gets the default grant shown on the consent page', async () => {
     const { client, redirectUri, challenge } = await newClient();
-    const { response, form } = await openConsent(newBrowser(), { clientId: client.client_id, redirectUri, challenge, scope: 'claudeai' });
+    const { response, form } = await openConsent(newBrowser(), {
+      clientId: client.client_id,
+      redirectUri,
+      challenge,
+      scope: 'claudeai',
+    });
     expect(response.status).toBe(200);
     expect(form?.checkboxes.map(([, value]) => value)).toEqual(['mcp:read', 'mcp:write']);
   });
@@ -98,11 +110,21 @@ describe('the whole sign-in: authorize → consent → Attio sign-in → callbac
     const browser = newBrowser();
     const { client } = await signIn(browser, { scope: 'mcp:read' });
     const { challenge } = await pkcePair();
-    const again = await authorizeInBrowser(browser, { clientId: client.client_id, redirectUri: client.redirect_uris[0] ?? '', challenge, scope: 'mcp:read' });
+    const again = await authorizeInBrowser(browser, {
+      clientId: client.client_id,
+      redirectUri: client.redirect_uris[0] ?? '',
+      challenge,
+      scope: 'mcp:read',
+    });
     expect(again.consentShown).toBe(false);
     expect(again.redirect.searchParams.get('code')).toBeTruthy();
     // Another browser is asked again.
-    const { response } = await openConsent(newBrowser(), { clientId: client.client_id, redirectUri: client.redirect_uris[0] ?? '', challenge, scope: 'mcp:read' });
+    const { response } = await openConsent(newBrowser(), {
+      clientId: client.client_id,
+      redirectUri: client.redirect_uris[0] ?? '',
+      challenge,
+      scope: 'mcp:read',
+    });
     expect(response.status).toBe(200);
   });
 });
@@ -110,7 +132,13 @@ describe('the whole sign-in: authorize → consent → Attio sign-in → callbac
 describe('declining', () => {
   it('Deny on the consent page sends access_denied with state and iss back to the client', async () => {
     const { client, redirectUri, challenge } = await newClient();
-    const { redirect } = await authorizeInBrowser(newBrowser(), { clientId: client.client_id, redirectUri, challenge, consent: 'deny', state: 's1' });
+    const { redirect } = await authorizeInBrowser(newBrowser(), {
+      clientId: client.client_id,
+      redirectUri,
+      challenge,
+      consent: 'deny',
+      state: 's1',
+    });
     expect(redirect.searchParams.get('error')).toBe('access_denied');
     expect(redirect.searchParams.get('state')).toBe('s1');
     expect(redirect.searchParams.get('iss')).toBe(ORIGIN);
@@ -119,7 +147,13 @@ describe('declining', () => {
 
   it('Deny at Attio sends access_denied back to the client', async () => {
     const { client, redirectUri, challenge } = await newClient();
-    const { redirect } = await authorizeInBrowser(newBrowser(), { clientId: client.client_id, redirectUri, challenge, upstreamDecision: 'deny', state: 's2' });
+    const { redirect } = await authorizeInBrowser(newBrowser(), {
+      clientId: client.client_id,
+      redirectUri,
+      challenge,
+      upstreamDecision: 'deny',
+      state: 's2',
+    });
     expect(redirect.searchParams.get('error')).toBe('access_denied');
     expect(redirect.searchParams.get('state')).toBe('s2');
   });
@@ -143,12 +177,20 @@ describe('the consent handle is single use and bound to the browser', () => {
     const { client, redirectUri, challenge } = await newClient();
     const { form } = await openConsent(newBrowser(), { clientId: client.client_id, redirectUri, challenge });
     const attacker = newBrowser();
-    const response = await attacker.postForm(`${ORIGIN}/authorize`, [...(form?.fields ?? []), ['scope', 'mcp:read'], ['decision', 'approve']]);
+    const response = await attacker.postForm(`${ORIGIN}/authorize`, [
+      ...(form?.fields ?? []),
+      ['scope', 'mcp:read'],
+      ['decision', 'approve'],
+    ]);
     expect(response.status).toBe(400);
   });
 
   it('a made-up handle is refused', async () => {
-    const response = await newBrowser().postForm(`${ORIGIN}/authorize`, [['handle', 'forged'], ['scope', 'mcp:read'], ['decision', 'approve']]);
+    const response = await newBrowser().postForm(`${ORIGIN}/authorize`, [
+      ['handle', 'forged'],
+      ['scope', 'mcp:read'],
+      ['decision', 'approve'],
+    ]);
     expect(response.status).toBe(400);
   });
 
@@ -161,10 +203,22 @@ describe('the consent handle is single use and bound to the browser', () => {
 
 describe('bad authorization requests get a readable 4xx page, never a 500 or an unsafe redirect', () => {
   const cases: [string, (client: { client_id: string }, challenge: string) => string][] = [
-    ['an unknown client', (_c, challenge) => `/authorize?response_type=code&client_id=nope&redirect_uri=http://127.0.0.1:1/cb&code_challenge=${challenge}&code_challenge_method=S256`],
-    ['an unregistered redirect URI', (c, challenge) => `/authorize?response_type=code&client_id=${c.client_id}&redirect_uri=https://evil.example/cb&code_challenge=${challenge}&code_challenge_method=S256`],
+    [
+      'an unknown client',
+      (_c, challenge) =>
+        `/authorize?response_type=code&client_id=nope&redirect_uri=http://127.0.0.1:1/cb&code_challenge=${challenge}&code_challenge_method=S256`,
+    ],
+    [
+      'an unregistered redirect URI',
+      (c, challenge) =>
+        `/authorize?response_type=code&client_id=${c.client_id}&redirect_uri=https://evil.example/cb&code_challenge=${challenge}&code_challenge_method=S256`,
+    ],
     ['no parameters at all', () => '/authorize'],
-    ['a malformed client id URL', (_c, challenge) => `/authorize?response_type=code&client_id=https://%zz&redirect_uri=x&code_challenge=${challenge}`],
+    [
+      'a malformed client id URL',
+      (_c, challenge) =>
+        `/authorize?response_type=code&client_id=https://%zz&redirect_uri=x&code_challenge=${challenge}`,
+    ],
   ];
   for (const [name, path] of cases) {
     it(`${name} → 400 page`, async () => {
@@ -178,7 +232,9 @@ describe('bad authorization requests get a readable 4xx page, never a 500 or an 
 
   it('missing PKCE for a public client is reported to the client by redirect (its redirect URI is verified)', async () => {
     const { client, redirectUri } = await newClient();
-    const response = await newBrowser().request(`${ORIGIN}/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=${encodeURIComponent(redirectUri)}&state=s`);
+    const response = await newBrowser().request(
+      `${ORIGIN}/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=${encodeURIComponent(redirectUri)}&state=s`,
+    );
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('Location') ?? '');
     expect(location.toString().startsWith(redirectUri)).toBe(true);
@@ -187,13 +243,21 @@ describe('bad authorization requests get a readable 4xx page, never a 500 or an 
 
   it('a plain (non-S256) PKCE challenge is refused', async () => {
     const { client, redirectUri } = await newClient();
-    const response = await newBrowser().request(`${ORIGIN}/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=${encodeURIComponent(redirectUri)}&code_challenge=abc&code_challenge_method=plain`);
+    const response = await newBrowser().request(
+      `${ORIGIN}/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=${encodeURIComponent(redirectUri)}&code_challenge=abc&code_challenge_method=plain`,
+    );
     expect(response.status).toBe(302);
     expect(new URL(response.headers.get('Location') ?? '').searchParams.get('error')).toBe('invalid_request');
   });
 
   it('a consent POST that is not a form is a 400, not a 500', async () => {
-    const response = await sendToWorker(new Request(`${ORIGIN}/authorize`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"handle":1}' }));
+    const response = await sendToWorker(
+      new Request(`${ORIGIN}/authorize`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"handle":1}',
+      }),
+    );
     expect(response.status).toBe(400);
   });
 });
@@ -212,13 +276,22 @@ describe('tokens: code single use, refresh, revocation', () => {
   it('a wrong PKCE verifier is refused', async () => {
     const { client, redirectUri, challenge } = await newClient();
     const { redirect } = await authorizeInBrowser(newBrowser(), { clientId: client.client_id, redirectUri, challenge });
-    const response = await exchange(client.client_id, redirectUri, 'wrong-verifier-wrong-verifier-wrong-verifier-1234', redirect.searchParams.get('code') ?? '');
+    const response = await exchange(
+      client.client_id,
+      redirectUri,
+      'wrong-verifier-wrong-verifier-wrong-verifier-1234',
+      redirect.searchParams.get('code') ?? '',
+    );
     expect(response.status).toBe(400);
   });
 
   it('a refresh token gives a new access token and rotates', async () => {
     const { client, tokens } = await signIn(newBrowser());
-    const response = await tokenRequest(sendToWorker, ORIGIN, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '', client_id: client.client_id });
+    const response = await tokenRequest(sendToWorker, ORIGIN, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token ?? '',
+      client_id: client.client_id,
+    });
     expect(response.status).toBe(200);
     const refreshed = (await response.json()) as TokenResponse;
     expect(refreshed.access_token).not.toBe(tokens.access_token);
@@ -229,15 +302,28 @@ describe('tokens: code single use, refresh, revocation', () => {
   it('when Attio revokes access, the next refresh fails with invalid_grant and the grant is revoked', async () => {
     const { client, tokens } = await signIn(newBrowser(), { email: 'revoked-user@example.com' });
     await controlStandin('revoke', { email: 'revoked-user@example.com' });
-    const response = await tokenRequest(sendToWorker, ORIGIN, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '', client_id: client.client_id });
+    const response = await tokenRequest(sendToWorker, ORIGIN, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token ?? '',
+      client_id: client.client_id,
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
     // The grant is gone: the access token no longer opens a session.
     const mcp = await sendToWorker(
       new Request(`${ORIGIN}/mcp`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${tokens.access_token}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+        headers: {
+          Authorization: `Bearer ${tokens.access_token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+        }),
       }),
     );
     expect(mcp.status).toBe(401);
@@ -245,9 +331,18 @@ describe('tokens: code single use, refresh, revocation', () => {
 
   it('a revoked access token is refused at /mcp', async () => {
     const { client, tokens } = await signIn(newBrowser());
-    const revoke = await tokenRequest(sendToWorker, ORIGIN, { token: tokens.access_token, client_id: client.client_id });
+    const revoke = await tokenRequest(sendToWorker, ORIGIN, {
+      token: tokens.access_token,
+      client_id: client.client_id,
+    });
     expect(revoke.status).toBe(200);
-    const response = await sendToWorker(new Request(`${ORIGIN}/mcp`, { method: 'POST', headers: { Authorization: `Bearer ${tokens.access_token}` }, body: '{}' }));
+    const response = await sendToWorker(
+      new Request(`${ORIGIN}/mcp`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${tokens.access_token}` },
+        body: '{}',
+      }),
+    );
     expect(response.status).toBe(401);
   });
 });

@@ -1,8 +1,8 @@
-import { env } from 'cloudflare:workers';
 import { createExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { ORIGIN, get } from '../support/worker';
+import { get, ORIGIN } from '../support/worker';
 
 /** Calls the Worker with a broken configuration, as a deployment that forgot something would. */
 function callWith(overrides: Record<string, unknown>, path: string, init: RequestInit = {}) {
@@ -18,7 +18,9 @@ describe('configuration that cannot crash the Worker', () => {
     const body = (await response.json()) as { status: string; checks: Record<string, boolean> };
     expect(body.status).toBe('ok');
     expect(Object.values(body.checks).every((value) => value === true)).toBe(true);
-    expect(Object.keys(body.checks)).toEqual(expect.arrayContaining(['PUBLIC_URL', 'CONSENT_SECRET', 'ATTIO_CLIENT_SECRET', 'OAUTH_KV']));
+    expect(Object.keys(body.checks)).toEqual(
+      expect.arrayContaining(['PUBLIC_URL', 'CONSENT_SECRET', 'ATTIO_CLIENT_SECRET', 'OAUTH_KV']),
+    );
   });
 
   it('a missing secret shows as false in /health, never with a value', async () => {
@@ -35,12 +37,16 @@ describe('configuration that cannot crash the Worker', () => {
   });
 
   it('a missing KV binding or a wrong public URL is reported, and the OAuth pages explain it', async () => {
-    const health = (await (await callWith({ OAUTH_KV: undefined, PUBLIC_URL: 'mcp.example.com/' }, '/health')).json()) as {
+    const health = (await (
+      await callWith({ OAUTH_KV: undefined, PUBLIC_URL: 'mcp.example.com/' }, '/health')
+    ).json()) as {
       checks: Record<string, boolean>;
     };
     expect(health.checks.OAUTH_KV).toBe(false);
     expect(health.checks.PUBLIC_URL).toBe(false);
-    const page = await callWith({ OAUTH_KV: undefined }, '/authorize?client_id=x', { headers: { Accept: 'text/html' } });
+    const page = await callWith({ OAUTH_KV: undefined }, '/authorize?client_id=x', {
+      headers: { Accept: 'text/html' },
+    });
     expect(page.status).toBe(503);
     expect(await page.text()).toContain('not configured');
     const api = await callWith({ OAUTH_KV: undefined }, '/mcp', { method: 'POST' });
@@ -49,7 +55,9 @@ describe('configuration that cannot crash the Worker', () => {
   });
 
   it('an http public URL that is not loopback is refused (OAuth needs https)', async () => {
-    const health = (await (await callWith({ PUBLIC_URL: 'http://mcp.example.com' }, '/health')).json()) as { checks: Record<string, boolean> };
+    const health = (await (await callWith({ PUBLIC_URL: 'http://mcp.example.com' }, '/health')).json()) as {
+      checks: Record<string, boolean>;
+    };
     expect(health.checks.PUBLIC_URL).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorizeUrl, pkcePair, registerClient } from '../support/oauth-client';
-import { ORIGIN, get, newBrowser, sendToWorker } from '../support/worker';
+import { get, newBrowser, ORIGIN, sendToWorker } from '../support/worker';
 
 describe('discovery: a client that has never seen the server finds how to sign in', () => {
   it('an unauthenticated POST /mcp gets 401 with a challenge naming the resource metadata', async () => {
@@ -52,7 +52,11 @@ describe('discovery: a client that has never seen the server finds how to sign i
     const response = await get('/register', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ client_name: 'x', redirect_uris: ['javascript:alert(1)'], token_endpoint_auth_method: 'none' }),
+      body: JSON.stringify({
+        client_name: 'x',
+        redirect_uris: ['javascript:alert(1)'],
+        token_endpoint_auth_method: 'none',
+      }),
     });
     expect(response.status).toBe(400);
   });

@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { connectMcp, type TransportKind } from '../support/mcp-client';
 import { signIn } from '../support/oauth-client';
-import { ORIGIN, newBrowser, sendToWorker } from '../support/worker';
+import { newBrowser, ORIGIN, sendToWorker } from '../support/worker';
 
 function text(result: CallToolResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
@@ -28,7 +28,11 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
       const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
       const result = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
       expect(result.isError).toBeFalsy();
-      const structured = result.structuredContent as { workspace: { slug: string }; member: { email: string }; scopes: string[] };
+      const structured = result.structuredContent as {
+        workspace: { slug: string };
+        member: { email: string };
+        scopes: string[];
+      };
       expect(structured.workspace.slug).toBe('demo-workspace');
       expect(structured.member.email).toBe('demo@example.com');
       expect(structured.scopes.sort()).toEqual(['mcp:read', 'mcp:write']);
@@ -40,7 +44,10 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
     it('search_records finds a company in the demo CRM', async () => {
       const { tokens } = await signIn(newBrowser());
       const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
-      const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme', objects: ['companies'] } })) as CallToolResult;
+      const result = (await client.callTool({
+        name: 'search_records',
+        arguments: { query: 'Acme', objects: ['companies'] },
+      })) as CallToolResult;
       expect(result.isError).toBeFalsy();
       const { results } = result.structuredContent as { results: { name: string; object: string; id: string }[] };
       expect(results.some((r) => r.name.includes('Acme') && r.object === 'companies')).toBe(true);
@@ -51,7 +58,10 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
     it('bad tool input is a tool error the model can read, not a protocol failure', async () => {
       const { tokens } = await signIn(newBrowser());
       const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
-      const result = (await client.callTool({ name: 'search_records', arguments: { query: '', limit: 500 } })) as CallToolResult;
+      const result = (await client.callTool({
+        name: 'search_records',
+        arguments: { query: '', limit: 500 },
+      })) as CallToolResult;
       expect(result.isError).toBe(true);
       await client.close();
     });
@@ -68,7 +78,9 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
 
 describe('session tokens', () => {
   it('a made-up bearer token gets 401 with the challenge', async () => {
-    const response = await sendToWorker(new Request(`${ORIGIN}/mcp`, { method: 'POST', headers: { Authorization: 'Bearer a:b:c' }, body: '{}' }));
+    const response = await sendToWorker(
+      new Request(`${ORIGIN}/mcp`, { method: 'POST', headers: { Authorization: 'Bearer a:b:c' }, body: '{}' }),
+    );
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toContain('invalid_token');
   });

@@ -45,10 +45,15 @@ export const searchRecords = defineTool({
         ...(webPath ? { url: `https://app.attio.com/${workspace.slug}/${webPath}/${hit.id.record_id}/overview` } : {}),
       };
     });
-    const lines = results.map((r) => `- ${r.name} (${r.object}, id ${r.id})${r.domains ? ` ${r.domains.join(', ')}` : ''}${r.emails ? ` ${r.emails.join(', ')}` : ''}`);
+    const lines = results.map(
+      (r) =>
+        `- ${r.name} (${r.object}, id ${r.id})${r.domains ? ` ${r.domains.join(', ')}` : ''}${r.emails ? ` ${r.emails.join(', ')}` : ''}`,
+    );
     return {
       structured: { results },
-      text: results.length ? `${results.length} match${results.length === 1 ? '' : 'es'} for "${query}":\n${lines.join('\n')}` : `No records match "${query}".`,
+      text: results.length
+        ? `${results.length} match${results.length === 1 ? '' : 'es'} for "${query}":\n${lines.join('\n')}`
+        : `No records match "${query}".`,
     };
   },
 });

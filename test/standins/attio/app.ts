@@ -45,21 +45,21 @@
  *         counts every /v2 request, including failed and faulted ones.
  *  DELETE /_standin/requests  resets the counts.   GET /_standin/health → { ok: true }.
  */
-import { Hono } from "hono";
-import { type AppEnv, AuthState, DEFAULT_CLIENT, requireToken } from "./auth.ts";
-import { FaultController, faultMiddleware, registerControlRoutes, RequestCounter } from "./control.ts";
-import { AttioError, endpointNotFound } from "./errors.ts";
-import type { RouteDeps } from "./http.ts";
-import { registerListRoutes } from "./lists.ts";
-import { registerNoteRoutes } from "./notes.ts";
-import { registerOAuthRoutes } from "./oauth.ts";
-import { registerObjectRoutes } from "./objects.ts";
-import { registerRecordPage } from "./pages.ts";
-import { registerRecordRoutes } from "./records.ts";
-import { createSeedStore } from "./seed.ts";
-import type { Store } from "./store.ts";
-import { registerTaskRoutes } from "./tasks.ts";
-import { registerWorkspaceRoutes } from "./workspace.ts";
+import { Hono } from 'hono';
+import { type AppEnv, AuthState, DEFAULT_CLIENT, requireToken } from './auth.ts';
+import { FaultController, faultMiddleware, RequestCounter, registerControlRoutes } from './control.ts';
+import { AttioError, endpointNotFound } from './errors.ts';
+import type { RouteDeps } from './http.ts';
+import { registerListRoutes } from './lists.ts';
+import { registerNoteRoutes } from './notes.ts';
+import { registerOAuthRoutes } from './oauth.ts';
+import { registerObjectRoutes } from './objects.ts';
+import { registerRecordPage } from './pages.ts';
+import { registerRecordRoutes } from './records.ts';
+import { createSeedStore } from './seed.ts';
+import type { Store } from './store.ts';
+import { registerTaskRoutes } from './tasks.ts';
+import { registerWorkspaceRoutes } from './workspace.ts';
 
 export interface StandinClientOptions {
   clientId: string;
@@ -95,14 +95,17 @@ export interface AttioStandin {
 
 function internalError(error: unknown): Response {
   if (error instanceof AttioError) return error.toResponse();
-  console.error("[attio-standin] unhandled error", error);
-  return new AttioError(500, "api_error", "internal_server_error", "An unexpected error occurred.").toResponse();
+  console.error('[attio-standin] unhandled error', error);
+  return new AttioError(500, 'api_error', 'internal_server_error', 'An unexpected error occurred.').toResponse();
 }
 
 export function createAttioStandin(options: AttioStandinOptions = {}): AttioStandin {
-  const webUrlBase = options.baseUrl ?? "https://app.attio.com";
+  const webUrlBase = options.baseUrl ?? 'https://app.attio.com';
   const auth = new AuthState();
-  auth.addClient({ ...DEFAULT_CLIENT, redirectUris: [...DEFAULT_CLIENT.redirectUris, ...(options.redirectUris ?? [])] });
+  auth.addClient({
+    ...DEFAULT_CLIENT,
+    redirectUris: [...DEFAULT_CLIENT.redirectUris, ...(options.redirectUris ?? [])],
+  });
   for (const client of options.clients ?? []) auth.addClient(client);
 
   const faults = new FaultController();
@@ -131,9 +134,9 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
   const app = new Hono();
   app.onError((error) => internalError(error));
   app.notFound((c) =>
-    c.req.path === "/v2" || c.req.path.startsWith("/v2/")
+    c.req.path === '/v2' || c.req.path.startsWith('/v2/')
       ? endpointNotFound(c.req.method, c.req.path).toResponse()
-      : c.text("Not found", 404),
+      : c.text('Not found', 404),
   );
 
   registerControlRoutes(app, {
@@ -147,15 +150,18 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
 
   const api = new Hono<AppEnv>();
   api.onError((error) => internalError(error));
-  api.use("*", faultMiddleware(faults, requests));
-  api.use("*", requireToken(() => auth));
+  api.use('*', faultMiddleware(faults, requests));
+  api.use(
+    '*',
+    requireToken(() => auth),
+  );
   registerWorkspaceRoutes(api, { ...deps, auth: () => auth });
   registerObjectRoutes(api, deps);
   registerRecordRoutes(api, deps);
   registerListRoutes(api, deps);
   registerNoteRoutes(api, deps);
   registerTaskRoutes(api, deps);
-  app.route("/v2", api);
+  app.route('/v2', api);
 
   registerRecordPage(app, () => store);
   return { app, state, faults };

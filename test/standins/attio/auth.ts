@@ -1,9 +1,9 @@
 // OAuth clients, sign-in tickets, authorization codes and access tokens, plus the
 // bearer-token middleware for /v2. Codes are single use and live 10 minutes;
 // access tokens never expire (Attio's don't) until revoked.
-import type { MiddlewareHandler } from "hono";
-import { unauthorized } from "./errors.ts";
-import { randomHex, randomUuid } from "./util.ts";
+import type { MiddlewareHandler } from 'hono';
+import { unauthorized } from './errors.ts';
+import { randomHex, randomUuid } from './util.ts';
 
 export interface OAuthClient {
   clientId: string;
@@ -44,20 +44,20 @@ export interface AccessToken {
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const TICKET_TTL_MS = 10 * 60 * 1000;
 export const TOKEN_SCOPE = [
-  "record_permission:read-write",
-  "object_configuration:read",
-  "list_entry:read-write",
-  "list_configuration:read",
-  "note:read-write",
-  "task:read-write",
-  "user_management:read",
-].join(" ");
+  'record_permission:read-write',
+  'object_configuration:read',
+  'list_entry:read-write',
+  'list_configuration:read',
+  'note:read-write',
+  'task:read-write',
+  'user_management:read',
+].join(' ');
 
 export const DEFAULT_CLIENT = {
-  clientId: "dev-attio-client",
-  clientSecret: "dev-attio-secret",
-  redirectUris: ["http://localhost:8788/callback", "http://127.0.0.1:8788/callback"],
-  name: "Attio MCP (dev)",
+  clientId: 'dev-attio-client',
+  clientSecret: 'dev-attio-secret',
+  redirectUris: ['http://localhost:8788/callback', 'http://127.0.0.1:8788/callback'],
+  name: 'Attio MCP (dev)',
 };
 
 export class AuthState {
@@ -81,7 +81,14 @@ export class AuthState {
   }
 
   createTicket(clientId: string, redirectUri: string, state: string | null, memberId: string): SignInTicket {
-    const ticket: SignInTicket = { ticket: randomHex(24), clientId, redirectUri, state, memberId, expiresAt: this.now() + TICKET_TTL_MS };
+    const ticket: SignInTicket = {
+      ticket: randomHex(24),
+      clientId,
+      redirectUri,
+      state,
+      memberId,
+      expiresAt: this.now() + TICKET_TTL_MS,
+    };
     this.tickets.set(ticket.ticket, ticket);
     return ticket;
   }
@@ -108,7 +115,13 @@ export class AuthState {
   }
 
   issueToken(clientId: string, memberId: string): AccessToken {
-    const token: AccessToken = { token: randomHex(32), clientId, memberId, iat: Math.floor(this.now() / 1000), revoked: false };
+    const token: AccessToken = {
+      token: randomHex(32),
+      clientId,
+      memberId,
+      iat: Math.floor(this.now() / 1000),
+      revoked: false,
+    };
     this.tokens.set(token.token, token);
     return token;
   }
@@ -124,7 +137,11 @@ export class AuthState {
     let count = 0;
     for (const token of this.tokens.values()) {
       if (token.revoked) continue;
-      if (options.all || token.token === options.token || (options.memberId !== undefined && token.memberId === options.memberId)) {
+      if (
+        options.all ||
+        token.token === options.token ||
+        (options.memberId !== undefined && token.memberId === options.memberId)
+      ) {
         token.revoked = true;
         count++;
       }
@@ -145,11 +162,11 @@ export function tokenFromHeader(header: string | undefined): string | null {
   const match = /^(\S+)\s+(.+)$/.exec(header.trim());
   if (!match || match[1] === undefined || match[2] === undefined) return null;
   const scheme = match[1].toLowerCase();
-  if (scheme === "bearer") return match[2].trim();
-  if (scheme === "basic") {
+  if (scheme === 'bearer') return match[2].trim();
+  if (scheme === 'basic') {
     try {
       const decoded = atob(match[2].trim());
-      const user = decoded.split(":")[0];
+      const user = decoded.split(':')[0];
       return user ? user : null;
     } catch {
       return null;
@@ -163,16 +180,16 @@ export type AppEnv = { Variables: { token: AccessToken } };
 /** Requires a valid access token on every /v2 route except /v2/self (which answers {active:false}). */
 export function requireToken(auth: () => AuthState): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const raw = tokenFromHeader(c.req.header("authorization"));
-    if (c.req.path === "/v2/self" && raw !== null) return next();
+    const raw = tokenFromHeader(c.req.header('authorization'));
+    if (c.req.path === '/v2/self' && raw !== null) return next();
     if (raw === null) {
       throw unauthorized(
         'Authentication is required. Pass an access token in the Authorization header, e.g. "Authorization: Bearer <access_token>".',
       );
     }
     const token = auth().lookup(raw);
-    if (!token) throw unauthorized("The access token provided is invalid, or has been revoked.");
-    c.set("token", token);
+    if (!token) throw unauthorized('The access token provided is invalid, or has been revoked.');
+    c.set('token', token);
     return next();
   };
 }

@@ -1,9 +1,9 @@
 // Test control plane under /_standin/ (see app.ts for the contract): fault
 // injection for /v2 requests, token revocation, reset and request counts.
-import type { Hono, MiddlewareHandler } from "hono";
-import { z } from "zod";
-import type { AppEnv, AuthState } from "./auth.ts";
-import { AttioError, jsonResponse } from "./errors.ts";
+import type { Hono, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import type { AppEnv, AuthState } from './auth.ts';
+import { AttioError, jsonResponse } from './errors.ts';
 
 export type FaultStatus = 429 | 500 | 502 | 503;
 
@@ -21,10 +21,10 @@ export const faultInputSchema = z
     status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).optional(),
     count: z.number().int().min(1).default(1),
     retryAfterSeconds: z.number().min(0).default(1),
-    pathPrefix: z.string().startsWith("/").default("/v2"),
+    pathPrefix: z.string().startsWith('/').default('/v2'),
     delayMs: z.number().int().min(0).max(60_000).default(0),
   })
-  .refine((f) => f.status !== undefined || f.delayMs > 0, { message: "Give a status, a delayMs, or both." });
+  .refine((f) => f.status !== undefined || f.delayMs > 0, { message: 'Give a status, a delayMs, or both.' });
 
 export type FaultInput = z.input<typeof faultInputSchema>;
 
@@ -65,20 +65,34 @@ export class FaultController {
 }
 
 const FAULT_CODES: Record<Exclude<FaultStatus, 429>, { code: string; message: string }> = {
-  500: { code: "internal_server_error", message: "An unexpected error occurred, please try again later." },
-  502: { code: "bad_gateway", message: "Bad gateway, please try again later." },
-  503: { code: "service_unavailable", message: "The service is temporarily unavailable, please try again later." },
+  500: { code: 'internal_server_error', message: 'An unexpected error occurred, please try again later.' },
+  502: { code: 'bad_gateway', message: 'Bad gateway, please try again later.' },
+  503: { code: 'service_unavailable', message: 'The service is temporarily unavailable, please try again later.' },
 };
 
 export function faultError(status: FaultStatus, retryAfterSeconds: number): AttioError {
   const retryAfter = new Date(Date.now() + retryAfterSeconds * 1000).toUTCString();
   if (status === 429) {
-    return new AttioError(429, "rate_limit_error", "rate_limit_exceeded", "Rate limit exceeded, please try again later", undefined, {
-      "retry-after": retryAfter,
-    });
+    return new AttioError(
+      429,
+      'rate_limit_error',
+      'rate_limit_exceeded',
+      'Rate limit exceeded, please try again later',
+      undefined,
+      {
+        'retry-after': retryAfter,
+      },
+    );
   }
   const { code, message } = FAULT_CODES[status];
-  return new AttioError(status, "api_error", code, message, undefined, status === 503 ? { "retry-after": retryAfter } : {});
+  return new AttioError(
+    status,
+    'api_error',
+    code,
+    message,
+    undefined,
+    status === 503 ? { 'retry-after': retryAfter } : {},
+  );
 }
 
 export class RequestCounter {
@@ -119,12 +133,16 @@ export function faultMiddleware(faults: FaultController, counter: RequestCounter
   };
 }
 
-const revokeSchema = z.object({ token: z.string().optional(), email: z.string().optional(), all: z.boolean().optional() });
+const revokeSchema = z.object({
+  token: z.string().optional(),
+  email: z.string().optional(),
+  all: z.boolean().optional(),
+});
 const resetSchema = z.object({ tokens: z.boolean().optional() });
 
 async function jsonBody(request: Request): Promise<unknown> {
   const text = await request.text();
-  if (text.trim() === "") return {};
+  if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
   } catch {
@@ -145,25 +163,31 @@ export interface ControlDeps {
 }
 
 export function registerControlRoutes(app: Hono, deps: ControlDeps): void {
-  app.get("/_standin/health", () => jsonResponse({ ok: true }));
+  app.get('/_standin/health', () => jsonResponse({ ok: true }));
 
-  app.post("/_standin/faults", async (c) => {
+  app.post('/_standin/faults', async (c) => {
     const parsed = faultInputSchema.safeParse(await jsonBody(c.req.raw));
-    if (!parsed.success) return badRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    if (!parsed.success)
+      return badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
     return jsonResponse({ data: deps.faults.add(parsed.data) });
   });
 
-  app.get("/_standin/faults", () => jsonResponse({ data: deps.faults.list() }));
+  app.get('/_standin/faults', () => jsonResponse({ data: deps.faults.list() }));
 
-  app.delete("/_standin/faults", () => {
+  app.delete('/_standin/faults', () => {
     deps.faults.clear();
     return jsonResponse({ ok: true });
   });
 
-  app.post("/_standin/revoke", async (c) => {
+  app.post('/_standin/revoke', async (c) => {
     const parsed = revokeSchema.safeParse(await jsonBody(c.req.raw));
-    if (!parsed.success || (parsed.data.token === undefined && parsed.data.email === undefined && parsed.data.all !== true)) {
-      return badRequest('Body must be { "token": "<access token>" }, { "email": "<member email>" } or { "all": true }.');
+    if (
+      !parsed.success ||
+      (parsed.data.token === undefined && parsed.data.email === undefined && parsed.data.all !== true)
+    ) {
+      return badRequest(
+        'Body must be { "token": "<access token>" }, { "email": "<member email>" } or { "all": true }.',
+      );
     }
     const { token, email, all } = parsed.data;
     const memberId = email === undefined ? undefined : deps.memberIdForEmail(email);
@@ -171,16 +195,16 @@ export function registerControlRoutes(app: Hono, deps: ControlDeps): void {
     return jsonResponse({ revoked: deps.auth().revoke({ token, memberId, all }) });
   });
 
-  app.post("/_standin/reset", async (c) => {
+  app.post('/_standin/reset', async (c) => {
     const parsed = resetSchema.safeParse(await jsonBody(c.req.raw));
     if (!parsed.success) return badRequest('Body must be {} or { "tokens": true }.');
     deps.reset({ tokens: parsed.data.tokens ?? false });
     return jsonResponse({ ok: true });
   });
 
-  app.get("/_standin/requests", () => jsonResponse(deps.counter.toJSON()));
+  app.get('/_standin/requests', () => jsonResponse(deps.counter.toJSON()));
 
-  app.delete("/_standin/requests", () => {
+  app.delete('/_standin/requests', () => {
     deps.counter.clear();
     return jsonResponse({ ok: true });
   });

@@ -6,8 +6,8 @@
 //   logical     $and, $or, $not (also nested inside an attribute condition)
 //   paths       { "path": [["people","company"],["companies","name"]], "constraints": { "$contains": "Acme" } }
 // A filter is parsed (and validated, answering 400 filter_error) before it is evaluated.
-import { filterError } from "./errors.ts";
-import type { AttributeDef, ParentRef, Row } from "./model.ts";
+import { filterError } from './errors.ts';
+import type { AttributeDef, ParentRef, Row } from './model.ts';
 import {
   ALL_OPS,
   defaultProperty,
@@ -17,27 +17,27 @@ import {
   type PropOp,
   type PropValue,
   propertiesOf,
-} from "./properties.ts";
-import type { Store } from "./store.ts";
-import { describeType, isPlainObject, normalizeDate, timestampToMs } from "./util.ts";
+} from './properties.ts';
+import type { Store } from './store.ts';
+import { describeType, isPlainObject, normalizeDate, timestampToMs } from './util.ts';
 
 type Scalar = string | number | boolean;
 
 type ValueCond =
-  | { kind: "and" | "or"; children: ValueCond[] }
-  | { kind: "not"; child: ValueCond }
-  | { kind: "op"; property: PropertyDesc; op: PropOp; operand: Scalar | Scalar[] };
+  | { kind: 'and' | 'or'; children: ValueCond[] }
+  | { kind: 'not'; child: ValueCond }
+  | { kind: 'op'; property: PropertyDesc; op: PropOp; operand: Scalar | Scalar[] };
 
 interface PathStep {
-  via: AttributeDef | "parent_record";
+  via: AttributeDef | 'parent_record';
   toObjectId: string;
 }
 
 export type FilterNode =
-  | { kind: "and" | "or"; children: FilterNode[] }
-  | { kind: "not"; child: FilterNode }
-  | { kind: "attr"; attribute: AttributeDef; cond: ValueCond }
-  | { kind: "path"; steps: PathStep[]; attribute: AttributeDef; cond: ValueCond };
+  | { kind: 'and' | 'or'; children: FilterNode[] }
+  | { kind: 'not'; child: FilterNode }
+  | { kind: 'attr'; attribute: AttributeDef; cond: ValueCond }
+  | { kind: 'path'; steps: PathStep[]; attribute: AttributeDef; cond: ValueCond };
 
 function isOp(key: string): key is PropOp {
   return (ALL_OPS as readonly string[]).includes(key);
@@ -49,42 +49,47 @@ function isOp(key: string): key is PropOp {
 
 export function parseFilter(store: Store, parent: ParentRef, raw: unknown): FilterNode {
   if (!isPlainObject(raw)) throw filterError(`Filter must be an object, received ${describeType(raw)}.`);
-  if ("path" in raw || "constraints" in raw) return parsePath(store, parent, raw);
+  if ('path' in raw || 'constraints' in raw) return parsePath(store, parent, raw);
   const children: FilterNode[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    if (key === "$and" || key === "$or") {
+    if (key === '$and' || key === '$or') {
       if (!Array.isArray(value)) throw filterError(`The "${key}" operator expects an array of filters.`);
-      children.push({ kind: key === "$and" ? "and" : "or", children: value.map((v) => parseFilter(store, parent, v)) });
-    } else if (key === "$not") {
-      children.push({ kind: "not", child: parseFilter(store, parent, value) });
-    } else if (key.startsWith("$")) {
+      children.push({ kind: key === '$and' ? 'and' : 'or', children: value.map((v) => parseFilter(store, parent, v)) });
+    } else if (key === '$not') {
+      children.push({ kind: 'not', child: parseFilter(store, parent, value) });
+    } else if (key.startsWith('$')) {
       throw filterError(`Unknown logical operator "${key}". Expected one of "$and", "$or" or "$not".`);
     } else {
       const attribute = store.findAttribute(parent, key);
       if (!attribute) throw filterError(`Unknown attribute slug: ${key}`);
-      children.push({ kind: "attr", attribute, cond: parseValueCond(store, attribute, value) });
+      children.push({ kind: 'attr', attribute, cond: parseValueCond(store, attribute, value) });
     }
   }
-  return children.length === 1 && children[0] ? children[0] : { kind: "and", children };
+  return children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
 }
 
 function parseValueCond(store: Store, attribute: AttributeDef, raw: unknown): ValueCond {
   const fallback = defaultProperty(attribute.type);
-  if (!isPlainObject(raw)) return makeOp(store, attribute, fallback, "$eq", raw);
+  if (!isPlainObject(raw)) return makeOp(store, attribute, fallback, '$eq', raw);
   const children: ValueCond[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    if (key === "$and" || key === "$or") {
+    if (key === '$and' || key === '$or') {
       if (!Array.isArray(value)) throw filterError(`The "${key}" operator expects an array of conditions.`);
-      children.push({ kind: key === "$and" ? "and" : "or", children: value.map((v) => parseValueCond(store, attribute, v)) });
-    } else if (key === "$not") {
-      children.push({ kind: "not", child: parseValueCond(store, attribute, value) });
-    } else if (key.startsWith("$")) {
+      children.push({
+        kind: key === '$and' ? 'and' : 'or',
+        children: value.map((v) => parseValueCond(store, attribute, v)),
+      });
+    } else if (key === '$not') {
+      children.push({ kind: 'not', child: parseValueCond(store, attribute, value) });
+    } else if (key.startsWith('$')) {
       if (!isOp(key)) throw filterError(`Unknown operator "${key}" on attribute "${attribute.api_slug}".`);
       children.push(makeOp(store, attribute, fallback, key, value));
     } else {
       const property = findProperty(attribute.type, key);
       if (!property) {
-        const known = propertiesOf(attribute.type).map((p) => p.name).join(", ");
+        const known = propertiesOf(attribute.type)
+          .map((p) => p.name)
+          .join(', ');
         throw filterError(
           `Unknown property "${key}" for attribute "${attribute.api_slug}" of type "${attribute.type}". Filterable properties are: ${known}.`,
         );
@@ -93,38 +98,40 @@ function parseValueCond(store: Store, attribute: AttributeDef, raw: unknown): Va
     }
   }
   if (children.length === 0) throw filterError(`Empty condition for attribute "${attribute.api_slug}".`);
-  return children.length === 1 && children[0] ? children[0] : { kind: "and", children };
+  return children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
 }
 
 function parsePropertyCond(store: Store, attribute: AttributeDef, property: PropertyDesc, raw: unknown): ValueCond {
-  if (!isPlainObject(raw)) return makeOp(store, attribute, property, "$eq", raw);
+  if (!isPlainObject(raw)) return makeOp(store, attribute, property, '$eq', raw);
   const children: ValueCond[] = [];
   for (const [key, value] of Object.entries(raw)) {
     if (!isOp(key)) {
-      throw filterError(`Unknown operator "${key}" on property "${property.name}" of attribute "${attribute.api_slug}".`);
+      throw filterError(
+        `Unknown operator "${key}" on property "${property.name}" of attribute "${attribute.api_slug}".`,
+      );
     }
     children.push(makeOp(store, attribute, property, key, value));
   }
   if (children.length === 0) throw filterError(`Empty condition for property "${property.name}".`);
-  return children.length === 1 && children[0] ? children[0] : { kind: "and", children };
+  return children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
 }
 
 function makeOp(store: Store, attribute: AttributeDef, property: PropertyDesc, op: PropOp, raw: unknown): ValueCond {
   const where = `attribute "${attribute.api_slug}" (${attribute.type})`;
   if (!property.ops.includes(op)) {
     throw filterError(
-      `The operator "${op}" is not supported on property "${property.name}" of ${where}. Supported operators: ${property.ops.join(", ")}.`,
+      `The operator "${op}" is not supported on property "${property.name}" of ${where}. Supported operators: ${property.ops.join(', ')}.`,
     );
   }
-  if (op === "$not_empty") {
-    if (typeof raw !== "boolean") throw filterError(`The "$not_empty" operator expects a boolean on ${where}.`);
-    return { kind: "op", property, op, operand: raw };
+  if (op === '$not_empty') {
+    if (typeof raw !== 'boolean') throw filterError(`The "$not_empty" operator expects a boolean on ${where}.`);
+    return { kind: 'op', property, op, operand: raw };
   }
-  if (op === "$in") {
+  if (op === '$in') {
     if (!Array.isArray(raw)) throw filterError(`The "$in" operator expects an array on ${where}.`);
-    return { kind: "op", property, op, operand: raw.map((v) => normalizeOperand(store, property, op, v, where)) };
+    return { kind: 'op', property, op, operand: raw.map((v) => normalizeOperand(store, property, op, v, where)) };
   }
-  return { kind: "op", property, op, operand: normalizeOperand(store, property, op, raw, where) };
+  return { kind: 'op', property, op, operand: normalizeOperand(store, property, op, raw, where) };
 }
 
 function normalizeOperand(store: Store, property: PropertyDesc, op: PropOp, raw: unknown, where: string): Scalar {
@@ -133,70 +140,74 @@ function normalizeOperand(store: Store, property: PropertyDesc, op: PropOp, raw:
       `Invalid value for "${op}" on property "${property.name}" of ${where}: expected ${expected}, received ${describeType(raw)}.`,
     );
   };
-  const isSubstring = op === "$contains" || op === "$starts_with" || op === "$ends_with";
+  const isSubstring = op === '$contains' || op === '$starts_with' || op === '$ends_with';
   if (isSubstring) {
-    if (typeof raw !== "string" && typeof raw !== "number") return fail("a string");
+    if (typeof raw !== 'string' && typeof raw !== 'number') return fail('a string');
     return String(raw).toLowerCase();
   }
   switch (property.kind) {
-    case "string":
-    case "id":
-    case "option":
-      if (typeof raw === "string") return raw;
-      if (typeof raw === "number" && property.kind === "string") return String(raw);
-      return fail("a string");
-    case "ci-string":
-      if (typeof raw !== "string") return fail("a string");
+    case 'string':
+    case 'id':
+    case 'option':
+      if (typeof raw === 'string') return raw;
+      if (typeof raw === 'number' && property.kind === 'string') return String(raw);
+      return fail('a string');
+    case 'ci-string':
+      if (typeof raw !== 'string') return fail('a string');
       return raw.trim().toLowerCase();
-    case "object": {
-      if (typeof raw !== "string") return fail("an object slug or ID");
+    case 'object': {
+      if (typeof raw !== 'string') return fail('an object slug or ID');
       return store.findObject(raw)?.api_slug ?? raw;
     }
-    case "number": {
-      const n = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
-      if (!Number.isFinite(n)) return fail("a number");
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(n)) return fail('a number');
       return n;
     }
-    case "boolean":
-      if (typeof raw === "boolean") return raw;
-      if (raw === "true" || raw === "false") return raw === "true";
-      return fail("a boolean");
-    case "date": {
-      const date = typeof raw === "string" ? normalizeDate(raw) : null;
-      if (!date) return fail("an ISO 8601 date (YYYY-MM-DD)");
+    case 'boolean':
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === 'false') return raw === 'true';
+      return fail('a boolean');
+    case 'date': {
+      const date = typeof raw === 'string' ? normalizeDate(raw) : null;
+      if (!date) return fail('an ISO 8601 date (YYYY-MM-DD)');
       return date;
     }
-    case "timestamp": {
-      const ms = typeof raw === "string" ? timestampToMs(raw) : null;
-      if (ms === null) return fail("an ISO 8601 timestamp");
+    case 'timestamp': {
+      const ms = typeof raw === 'string' ? timestampToMs(raw) : null;
+      if (ms === null) return fail('an ISO 8601 timestamp');
       return ms;
     }
   }
 }
 
 function parsePath(store: Store, parent: ParentRef, raw: Record<string, unknown>): FilterNode {
-  const extra = Object.keys(raw).filter((k) => k !== "path" && k !== "constraints");
-  if (extra.length > 0) throw filterError(`A path filter only accepts "path" and "constraints", found "${extra.join('", "')}".`);
+  const extra = Object.keys(raw).filter((k) => k !== 'path' && k !== 'constraints');
+  if (extra.length > 0)
+    throw filterError(`A path filter only accepts "path" and "constraints", found "${extra.join('", "')}".`);
   const path = raw.path;
-  if (!Array.isArray(path) || path.length === 0) throw filterError(`"path" must be a non-empty array of [object, attribute] tuples.`);
+  if (!Array.isArray(path) || path.length === 0)
+    throw filterError(`"path" must be a non-empty array of [object, attribute] tuples.`);
   if (!isPlainObject(raw.constraints)) throw filterError(`"constraints" must be an object.`);
   const steps: PathStep[] = [];
   let current: ParentRef = parent;
   let finalAttribute: AttributeDef | undefined;
   path.forEach((tuple, index) => {
-    if (!Array.isArray(tuple) || tuple.length !== 2 || typeof tuple[0] !== "string" || typeof tuple[1] !== "string") {
+    if (!Array.isArray(tuple) || tuple.length !== 2 || typeof tuple[0] !== 'string' || typeof tuple[1] !== 'string') {
       throw filterError(`path[${index}] must be a [object or list slug, attribute slug] tuple.`);
     }
     const [ownerRef, attributeRef] = tuple;
     if (!matchesParent(store, current, ownerRef)) {
-      throw filterError(`path[${index}] starts at "${ownerRef}", but the path is at "${store.parentSlug(current)}" there.`);
+      throw filterError(
+        `path[${index}] starts at "${ownerRef}", but the path is at "${store.parentSlug(current)}" there.`,
+      );
     }
     const isLast = index === path.length - 1;
-    if (attributeRef === "parent_record" && current.kind === "list" && !isLast) {
+    if (attributeRef === 'parent_record' && current.kind === 'list' && !isLast) {
       const list = store.lists.get(current.id);
       if (!list) throw filterError(`Unknown list "${ownerRef}".`);
-      steps.push({ via: "parent_record", toObjectId: list.parent_object_id });
-      current = { kind: "object", id: list.parent_object_id };
+      steps.push({ via: 'parent_record', toObjectId: list.parent_object_id });
+      current = { kind: 'object', id: list.parent_object_id };
       return;
     }
     const attribute = store.findAttribute(current, attributeRef);
@@ -205,19 +216,27 @@ function parsePath(store: Store, parent: ParentRef, raw: Record<string, unknown>
       finalAttribute = attribute;
       return;
     }
-    if (attribute.type !== "record-reference") {
-      throw filterError(`path[${index}] attribute "${attributeRef}" is not a record reference, so the path cannot continue.`);
+    if (attribute.type !== 'record-reference') {
+      throw filterError(
+        `path[${index}] attribute "${attributeRef}" is not a record reference, so the path cannot continue.`,
+      );
     }
     const next = path[index + 1];
-    const nextOwner = Array.isArray(next) && typeof next[0] === "string" ? store.findObject(singularToSlug(store, next[0])) : undefined;
+    const nextOwner =
+      Array.isArray(next) && typeof next[0] === 'string' ? store.findObject(singularToSlug(store, next[0])) : undefined;
     const allowed = attribute.allowed_object_ids;
     const toObjectId = nextOwner?.id ?? (allowed && allowed.length === 1 ? allowed[0] : undefined);
     if (!toObjectId) throw filterError(`Cannot resolve the object referenced by path[${index}].`);
     steps.push({ via: attribute, toObjectId });
-    current = { kind: "object", id: toObjectId };
+    current = { kind: 'object', id: toObjectId };
   });
   if (!finalAttribute) throw filterError(`The last path element must name an attribute.`);
-  return { kind: "path", steps, attribute: finalAttribute, cond: parseValueCond(store, finalAttribute, raw.constraints) };
+  return {
+    kind: 'path',
+    steps,
+    attribute: finalAttribute,
+    cond: parseValueCond(store, finalAttribute, raw.constraints),
+  };
 }
 
 /** Attio's docs sometimes write singular nouns ("company") in paths; accept them. */
@@ -230,7 +249,7 @@ function singularToSlug(store: Store, ref: string): string {
 }
 
 function matchesParent(store: Store, parent: ParentRef, ref: string): boolean {
-  if (parent.kind === "list") {
+  if (parent.kind === 'list') {
     const list = store.findList(ref);
     return list?.id === parent.id;
   }
@@ -243,15 +262,15 @@ function matchesParent(store: Store, parent: ParentRef, ref: string): boolean {
 
 export function matchesFilter(store: Store, node: FilterNode, row: Row): boolean {
   switch (node.kind) {
-    case "and":
+    case 'and':
       return node.children.every((c) => matchesFilter(store, c, row));
-    case "or":
+    case 'or':
       return node.children.some((c) => matchesFilter(store, c, row));
-    case "not":
+    case 'not':
       return !matchesFilter(store, node.child, row);
-    case "attr":
+    case 'attr':
       return matchesAttribute(store, node.attribute, node.cond, row);
-    case "path": {
+    case 'path': {
       let rows: Row[] = [row];
       for (const step of node.steps) rows = followStep(store, step, rows);
       return rows.some((r) => matchesAttribute(store, node.attribute, node.cond, r));
@@ -263,11 +282,11 @@ function followStep(store: Store, step: PathStep, rows: Row[]): Row[] {
   const out = new Map<string, Row>();
   for (const row of rows) {
     const targetIds: string[] = [];
-    if (step.via === "parent_record") {
-      if ("parent_record_id" in row && typeof row.parent_record_id === "string") targetIds.push(row.parent_record_id);
+    if (step.via === 'parent_record') {
+      if ('parent_record_id' in row && typeof row.parent_record_id === 'string') targetIds.push(row.parent_record_id);
     } else {
       for (const v of store.valuesOf(step.via, row)) {
-        if (v.data.type === "record-reference") targetIds.push(v.data.target_record_id);
+        if (v.data.type === 'record-reference') targetIds.push(v.data.target_record_id);
       }
     }
     for (const id of targetIds) {
@@ -282,16 +301,16 @@ function matchesAttribute(store: Store, attribute: AttributeDef, cond: ValueCond
   const values = store.valuesOf(attribute, row);
   const evaluate = (c: ValueCond): boolean => {
     switch (c.kind) {
-      case "and":
+      case 'and':
         return c.children.every(evaluate);
-      case "or":
+      case 'or':
         return c.children.some(evaluate);
-      case "not":
+      case 'not':
         return !evaluate(c.child);
-      case "op": {
+      case 'op': {
         const props = values.map((v) => c.property.get(v, attribute, store));
-        if (c.op === "$not_empty") {
-          const present = props.some((p) => p !== null && p !== "");
+        if (c.op === '$not_empty') {
+          const present = props.some((p) => p !== null && p !== '');
           return c.operand === true ? present : !present;
         }
         return props.some((p) => matchOp(c.property, c.op, c.operand, p));
@@ -302,28 +321,29 @@ function matchesAttribute(store: Store, attribute: AttributeDef, cond: ValueCond
 }
 
 function isOptionRef(value: PropValue): value is OptionRef {
-  return typeof value === "object" && value !== null;
+  return typeof value === 'object' && value !== null;
 }
 
 function equals(property: PropertyDesc, operand: Scalar, actual: PropValue): boolean {
   if (isOptionRef(actual)) return actual.id === operand || actual.title === operand;
   switch (property.kind) {
-    case "ci-string":
-      return typeof actual === "string" && actual.toLowerCase() === operand;
-    case "timestamp":
-      return typeof actual === "string" && timestampToMs(actual) === operand;
+    case 'ci-string':
+      return typeof actual === 'string' && actual.toLowerCase() === operand;
+    case 'timestamp':
+      return typeof actual === 'string' && timestampToMs(actual) === operand;
     default:
       return actual === operand;
   }
 }
 
 function compare(property: PropertyDesc, actual: PropValue, operand: Scalar): number | null {
-  if (property.kind === "timestamp") {
-    const ms = typeof actual === "string" ? timestampToMs(actual) : null;
-    return ms === null || typeof operand !== "number" ? null : ms - operand;
+  if (property.kind === 'timestamp') {
+    const ms = typeof actual === 'string' ? timestampToMs(actual) : null;
+    return ms === null || typeof operand !== 'number' ? null : ms - operand;
   }
-  if (typeof actual === "number" && typeof operand === "number") return actual - operand;
-  if (typeof actual === "string" && typeof operand === "string") return actual < operand ? -1 : actual > operand ? 1 : 0;
+  if (typeof actual === 'number' && typeof operand === 'number') return actual - operand;
+  if (typeof actual === 'string' && typeof operand === 'string')
+    return actual < operand ? -1 : actual > operand ? 1 : 0;
   return null;
 }
 
@@ -331,25 +351,25 @@ function matchOp(property: PropertyDesc, op: PropOp, operand: Scalar | Scalar[],
   if (actual === null) return false;
   if (Array.isArray(operand)) return operand.some((o) => equals(property, o, actual));
   switch (op) {
-    case "$eq":
+    case '$eq':
       return equals(property, operand, actual);
-    case "$contains":
-    case "$starts_with":
-    case "$ends_with": {
+    case '$contains':
+    case '$starts_with':
+    case '$ends_with': {
       const text = (isOptionRef(actual) ? actual.title : String(actual)).toLowerCase();
       const needle = String(operand);
-      if (op === "$contains") return text.includes(needle);
-      return op === "$starts_with" ? text.startsWith(needle) : text.endsWith(needle);
+      if (op === '$contains') return text.includes(needle);
+      return op === '$starts_with' ? text.startsWith(needle) : text.endsWith(needle);
     }
-    case "$lt":
-    case "$lte":
-    case "$gt":
-    case "$gte": {
+    case '$lt':
+    case '$lte':
+    case '$gt':
+    case '$gte': {
       const diff = compare(property, actual, operand);
       if (diff === null) return false;
-      if (op === "$lt") return diff < 0;
-      if (op === "$lte") return diff <= 0;
-      if (op === "$gt") return diff > 0;
+      if (op === '$lt') return diff < 0;
+      if (op === '$lte') return diff <= 0;
+      if (op === '$gt') return diff > 0;
       return diff >= 0;
     }
     default:

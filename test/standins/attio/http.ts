@@ -1,11 +1,11 @@
 // Request helpers shared by the /v2 route modules.
-import type { Context } from "hono";
-import type { z } from "zod";
-import type { AppEnv } from "./auth.ts";
-import { validationError, zodToAttioError } from "./errors.ts";
-import type { WriteContext } from "./model.ts";
-import type { Store } from "./store.ts";
-import { nowTimestamp } from "./util.ts";
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { AppEnv } from './auth.ts';
+import { validationError, zodToAttioError } from './errors.ts';
+import type { WriteContext } from './model.ts';
+import type { Store } from './store.ts';
+import { nowTimestamp } from './util.ts';
 
 /** What route modules need: the current store (replaced by /_standin/reset). */
 export interface RouteDeps {
@@ -15,11 +15,11 @@ export interface RouteDeps {
 
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.req.text();
-  if (text.trim() === "") return {};
+  if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
   } catch {
-    throw validationError("Could not parse the request body as JSON.");
+    throw validationError('Could not parse the request body as JSON.');
   }
 }
 
@@ -35,14 +35,14 @@ export async function parseBody<S extends z.ZodType>(c: Context<AppEnv>, schema:
 
 /** Writes made with an OAuth token are attributed to the app. */
 export function writeContext(c: Context<AppEnv>, deps: RouteDeps): WriteContext {
-  const token = c.get("token");
-  return { now: nowTimestamp(), actor: { type: "app", id: deps.appIdOf(token.clientId) } };
+  const token = c.get('token');
+  return { now: nowTimestamp(), actor: { type: 'app', id: deps.appIdOf(token.clientId) } };
 }
 
 /** A path parameter (for routes whose pattern is built at runtime, so Hono cannot type it). */
 export function param(c: Context<AppEnv>, name: string): string {
   const value = c.req.param(name);
-  if (typeof value !== "string") throw new Error(`missing path parameter ${name}`);
+  if (typeof value !== 'string') throw new Error(`missing path parameter ${name}`);
   return value;
 }
 
@@ -52,12 +52,18 @@ export function queryInt(
   options: { fallback: number; min: number; max?: number },
 ): number {
   const raw = c.req.query(name);
-  if (raw === undefined || raw === "") return options.fallback;
+  if (raw === undefined || raw === '') return options.fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < options.min || (options.max !== undefined && value > options.max)) {
     const range = options.max === undefined ? `>= ${options.min}` : `between ${options.min} and ${options.max}`;
     throw validationError(`Query parameter validation error: "${name}" must be an integer ${range}.`, [
-      { code: "invalid_type", path: [name], message: `Expected an integer ${range}`, expected: "number", received: raw },
+      {
+        code: 'invalid_type',
+        path: [name],
+        message: `Expected an integer ${range}`,
+        expected: 'number',
+        received: raw,
+      },
     ]);
   }
   return value;
@@ -65,8 +71,8 @@ export function queryInt(
 
 export function queryBool(c: Context<AppEnv>, name: string): boolean | undefined {
   const raw = c.req.query(name);
-  if (raw === undefined || raw === "") return undefined;
-  if (raw === "true" || raw === "false") return raw === "true";
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
   throw validationError(`Query parameter validation error: "${name}" must be "true" or "false".`);
 }
 

@@ -1,16 +1,16 @@
 // Lists and list entries: /v2/lists, /v2/lists/{list}, entries query/create/assert,
 // and GET/PATCH/PUT/DELETE of one entry (entry values such as a stage status).
-import type { Hono } from "hono";
-import { z } from "zod";
-import type { AppEnv } from "./auth.ts";
-import { jsonResponse, valueNotFound } from "./errors.ts";
-import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from "./http.ts";
-import type { EntryRow, ListDef, ParentRef } from "./model.ts";
-import { querySchema, runQuery } from "./records.ts";
-import { renderList } from "./schema.ts";
-import type { Store } from "./store.ts";
-import { randomUuid } from "./util.ts";
-import { applyValues, renderValue, renderValues } from "./values.ts";
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from './auth.ts';
+import { jsonResponse, valueNotFound } from './errors.ts';
+import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './http.ts';
+import type { EntryRow, ListDef, ParentRef } from './model.ts';
+import { querySchema, runQuery } from './records.ts';
+import { renderList } from './schema.ts';
+import type { Store } from './store.ts';
+import { randomUuid } from './util.ts';
+import { applyValues, renderValue, renderValues } from './values.ts';
 
 const createEntrySchema = z.object({
   data: z.object({
@@ -30,11 +30,16 @@ export function renderEntry(store: Store, entry: EntryRow): Record<string, unkno
     parent_record_id: entry.parent_record_id,
     parent_object: store.objects.get(entry.parent_object_id)?.api_slug ?? entry.parent_object_id,
     created_at: entry.created_at,
-    entry_values: renderValues(store, { kind: "list", id: entry.list_id }, entry),
+    entry_values: renderValues(store, { kind: 'list', id: entry.list_id }, entry),
   };
 }
 
-function resolveParentRecord(store: Store, list: ListDef, objectRef: string, recordId: string): { objectId: string; recordId: string } {
+function resolveParentRecord(
+  store: Store,
+  list: ListDef,
+  objectRef: string,
+  recordId: string,
+): { objectId: string; recordId: string } {
   const object = store.findObject(objectRef);
   if (!object) throw valueNotFound(`Cannot find object with slug/ID "${objectRef}".`);
   if (object.id !== list.parent_object_id) {
@@ -45,25 +50,31 @@ function resolveParentRecord(store: Store, list: ListDef, objectRef: string, rec
 }
 
 export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
-  api.get("/lists", () => {
+  api.get('/lists', () => {
     const store = deps.store();
     return jsonResponse({ data: [...store.lists.values()].map((l) => renderList(store, l)) });
   });
 
-  api.get("/lists/:list", (c) => {
+  api.get('/lists/:list', (c) => {
     const store = deps.store();
-    return jsonResponse({ data: renderList(store, store.requireList(c.req.param("list"))) });
+    return jsonResponse({ data: renderList(store, store.requireList(c.req.param('list'))) });
   });
 
-  api.post("/lists/:list/entries/query", async (c) => {
+  api.post('/lists/:list/entries/query', async (c) => {
     const store = deps.store();
-    const list = store.requireList(c.req.param("list"));
+    const list = store.requireList(c.req.param('list'));
     const body = await parseBody(c, querySchema);
-    const rows = runQuery(store, { kind: "list", id: list.id }, store.entriesOf(list.id), body);
+    const rows = runQuery(store, { kind: 'list', id: list.id }, store.entriesOf(list.id), body);
     return jsonResponse({ data: rows.map((e) => renderEntry(store, e)) });
   });
 
-  const createEntry = (store: Store, list: ListDef, parent: { objectId: string; recordId: string }, values: Record<string, unknown>, ctx: ReturnType<typeof writeContext>): EntryRow => {
+  const createEntry = (
+    store: Store,
+    list: ListDef,
+    parent: { objectId: string; recordId: string },
+    values: Record<string, unknown>,
+    ctx: ReturnType<typeof writeContext>,
+  ): EntryRow => {
     const entry: EntryRow = {
       id: randomUuid(),
       list_id: list.id,
@@ -75,7 +86,7 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     };
     store.entries.set(entry.id, entry);
     try {
-      applyValues(store, { kind: "list", id: list.id }, entry, values, "create", ctx);
+      applyValues(store, { kind: 'list', id: list.id }, entry, values, 'create', ctx);
     } catch (error) {
       store.entries.delete(entry.id);
       throw error;
@@ -84,9 +95,9 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   };
 
   // Add a record to a list (a record may appear in a list more than once).
-  api.post("/lists/:list/entries", async (c) => {
+  api.post('/lists/:list/entries', async (c) => {
     const store = deps.store();
-    const list = store.requireList(c.req.param("list"));
+    const list = store.requireList(c.req.param('list'));
     const body = await parseBody(c, createEntrySchema);
     const parent = resolveParentRecord(store, list, body.data.parent_object, body.data.parent_record_id);
     const entry = createEntry(store, list, parent, body.data.entry_values, writeContext(c, deps));
@@ -94,9 +105,9 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   // Assert by parent record: update its entry (multiselect values added) or create one.
-  api.put("/lists/:list/entries", async (c) => {
+  api.put('/lists/:list/entries', async (c) => {
     const store = deps.store();
-    const list = store.requireList(c.req.param("list"));
+    const list = store.requireList(c.req.param('list'));
     const body = await parseBody(c, createEntrySchema);
     const parent = resolveParentRecord(store, list, body.data.parent_object, body.data.parent_record_id);
     const ctx = writeContext(c, deps);
@@ -106,45 +117,58 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     }
     const found = existing[0];
     if (found) {
-      applyValues(store, { kind: "list", id: list.id }, found, body.data.entry_values, "append", ctx);
+      applyValues(store, { kind: 'list', id: list.id }, found, body.data.entry_values, 'append', ctx);
       return jsonResponse({ data: renderEntry(store, found) });
     }
     return jsonResponse({ data: renderEntry(store, createEntry(store, list, parent, body.data.entry_values, ctx)) });
   });
 
-  api.get("/lists/:list/entries/:entry_id", (c) => {
+  api.get('/lists/:list/entries/:entry_id', (c) => {
     const store = deps.store();
-    const list = store.requireList(c.req.param("list"));
-    return jsonResponse({ data: renderEntry(store, store.requireEntry(list, c.req.param("entry_id"))) });
+    const list = store.requireList(c.req.param('list'));
+    return jsonResponse({ data: renderEntry(store, store.requireEntry(list, c.req.param('entry_id'))) });
   });
 
-  for (const method of ["patch", "put"] as const) {
-    api[method]("/lists/:list/entries/:entry_id", async (c) => {
+  for (const method of ['patch', 'put'] as const) {
+    api[method]('/lists/:list/entries/:entry_id', async (c) => {
       const store = deps.store();
-      const list = store.requireList(c.req.param("list"));
-      const entry = store.requireEntry(list, c.req.param("entry_id"));
+      const list = store.requireList(c.req.param('list'));
+      const entry = store.requireEntry(list, c.req.param('entry_id'));
       const body = await parseBody(c, updateEntrySchema);
-      const parent: ParentRef = { kind: "list", id: list.id };
-      applyValues(store, parent, entry, body.data.entry_values, method === "patch" ? "append" : "replace", writeContext(c, deps));
+      const parent: ParentRef = { kind: 'list', id: list.id };
+      applyValues(
+        store,
+        parent,
+        entry,
+        body.data.entry_values,
+        method === 'patch' ? 'append' : 'replace',
+        writeContext(c, deps),
+      );
       return jsonResponse({ data: renderEntry(store, entry) });
     });
   }
 
-  api.delete("/lists/:list/entries/:entry_id", (c) => {
+  api.delete('/lists/:list/entries/:entry_id', (c) => {
     const store = deps.store();
-    const list = store.requireList(c.req.param("list"));
-    const entry = store.requireEntry(list, c.req.param("entry_id"));
+    const list = store.requireList(c.req.param('list'));
+    const entry = store.requireEntry(list, c.req.param('entry_id'));
     store.entries.delete(entry.id);
     return jsonResponse({});
   });
 
-  api.get("/lists/:list/entries/:entry_id/attributes/:attribute/values", (c) => {
+  api.get('/lists/:list/entries/:entry_id/attributes/:attribute/values', (c) => {
     const store = deps.store();
-    const list = store.requireList(c.req.param("list"));
-    const entry = store.requireEntry(list, c.req.param("entry_id"));
-    const attribute = store.requireAttribute({ kind: "list", id: list.id }, c.req.param("attribute"));
-    const offset = queryInt(c, "offset", { fallback: 0, min: 0 });
-    const limit = queryInt(c, "limit", { fallback: 1000, min: 1 });
-    return jsonResponse({ data: paginate(store.valuesOf(attribute, entry).map((v) => renderValue(store, attribute, v)), offset, limit) });
+    const list = store.requireList(c.req.param('list'));
+    const entry = store.requireEntry(list, c.req.param('entry_id'));
+    const attribute = store.requireAttribute({ kind: 'list', id: list.id }, c.req.param('attribute'));
+    const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
+    const limit = queryInt(c, 'limit', { fallback: 1000, min: 1 });
+    return jsonResponse({
+      data: paginate(
+        store.valuesOf(attribute, entry).map((v) => renderValue(store, attribute, v)),
+        offset,
+        limit,
+      ),
+    });
   });
 }

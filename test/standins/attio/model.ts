@@ -2,32 +2,32 @@
 // normalized form (ValueData) and rendered into Attio's wire shape by values.ts.
 
 export type AttributeType =
-  | "text"
-  | "number"
-  | "checkbox"
-  | "currency"
-  | "date"
-  | "timestamp"
-  | "rating"
-  | "status"
-  | "select"
-  | "record-reference"
-  | "actor-reference"
-  | "location"
-  | "domain"
-  | "email-address"
-  | "phone-number"
-  | "interaction"
-  | "personal-name";
+  | 'text'
+  | 'number'
+  | 'checkbox'
+  | 'currency'
+  | 'date'
+  | 'timestamp'
+  | 'rating'
+  | 'status'
+  | 'select'
+  | 'record-reference'
+  | 'actor-reference'
+  | 'location'
+  | 'domain'
+  | 'email-address'
+  | 'phone-number'
+  | 'interaction'
+  | 'personal-name';
 
-export type ActorType = "api-token" | "workspace-member" | "system" | "app";
+export type ActorType = 'api-token' | 'workspace-member' | 'system' | 'app';
 
 export interface Actor {
   type: ActorType | null;
   id: string | null;
 }
 
-export type InteractionType = "calendar-event" | "call" | "chat-thread" | "email" | "in-person-meeting" | "meeting";
+export type InteractionType = 'calendar-event' | 'call' | 'chat-thread' | 'email' | 'in-person-meeting' | 'meeting';
 
 export interface LocationData {
   line_1: string | null;
@@ -43,30 +43,30 @@ export interface LocationData {
 }
 
 export type ValueData =
-  | { type: "text"; value: string }
-  | { type: "number"; value: number }
-  | { type: "checkbox"; value: boolean }
-  | { type: "rating"; value: number }
-  | { type: "currency"; currency_value: number }
-  | { type: "date"; value: string }
-  | { type: "timestamp"; value: string }
-  | { type: "select"; option_id: string }
-  | { type: "status"; status_id: string }
-  | { type: "record-reference"; target_object_id: string; target_record_id: string }
-  | { type: "actor-reference"; referenced_actor_type: ActorType; referenced_actor_id: string | null }
-  | { type: "domain"; domain: string; root_domain: string }
+  | { type: 'text'; value: string }
+  | { type: 'number'; value: number }
+  | { type: 'checkbox'; value: boolean }
+  | { type: 'rating'; value: number }
+  | { type: 'currency'; currency_value: number }
+  | { type: 'date'; value: string }
+  | { type: 'timestamp'; value: string }
+  | { type: 'select'; option_id: string }
+  | { type: 'status'; status_id: string }
+  | { type: 'record-reference'; target_object_id: string; target_record_id: string }
+  | { type: 'actor-reference'; referenced_actor_type: ActorType; referenced_actor_id: string | null }
+  | { type: 'domain'; domain: string; root_domain: string }
   | {
-      type: "email-address";
+      type: 'email-address';
       original_email_address: string;
       email_address: string;
       email_domain: string;
       email_root_domain: string;
       email_local_specifier: string;
     }
-  | { type: "personal-name"; first_name: string; last_name: string; full_name: string }
-  | { type: "phone-number"; original_phone_number: string; country_code: string; phone_number: string }
-  | ({ type: "location" } & LocationData)
-  | { type: "interaction"; interaction_type: InteractionType; interacted_at: string; owner_actor: Actor };
+  | { type: 'personal-name'; first_name: string; last_name: string; full_name: string }
+  | { type: 'phone-number'; original_phone_number: string; country_code: string; phone_number: string }
+  | ({ type: 'location' } & LocationData)
+  | { type: 'interaction'; interaction_type: InteractionType; interacted_at: string; owner_actor: Actor };
 
 export interface StoredValue {
   active_from: string;
@@ -74,7 +74,7 @@ export interface StoredValue {
   data: ValueData;
 }
 
-export type ParentKind = "object" | "list";
+export type ParentKind = 'object' | 'list';
 
 export interface ParentRef {
   kind: ParentKind;
@@ -96,7 +96,7 @@ export interface StatusDef {
 }
 
 /** Attributes whose values are computed from the row rather than stored. */
-export type VirtualAttribute = "record_id" | "entry_id" | "created_at" | "created_by";
+export type VirtualAttribute = 'record_id' | 'entry_id' | 'created_at' | 'created_by';
 
 export interface AttributeDef {
   id: string;
@@ -113,7 +113,7 @@ export interface AttributeDef {
   is_archived: boolean;
   created_at: string;
   currency_code: string | null;
-  currency_display_type: "code" | "name" | "narrowSymbol" | "symbol" | null;
+  currency_display_type: 'code' | 'name' | 'narrowSymbol' | 'symbol' | null;
   allowed_object_ids: string[] | null;
   /** The inverse attribute of a relationship pair. */
   relationship_attribute_id: string | null;
@@ -135,7 +135,7 @@ export interface ListDef {
   api_slug: string;
   name: string;
   parent_object_id: string;
-  workspace_access: "full-access" | "read-and-write" | "read-only" | null;
+  workspace_access: 'full-access' | 'read-and-write' | 'read-only' | null;
   created_by_actor: Actor;
   created_at: string;
 }
@@ -164,7 +164,7 @@ export interface WorkspaceMember {
   avatar_url: string | null;
   email_address: string;
   created_at: string;
-  access_level: "admin" | "member" | "suspended";
+  access_level: 'admin' | 'member' | 'suspended';
 }
 
 export interface Workspace {

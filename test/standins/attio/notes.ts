@@ -1,21 +1,21 @@
 // Notes: GET /v2/notes (parent_object, parent_record_id, limit ≤ 50, offset),
 // POST /v2/notes, GET and DELETE /v2/notes/{note_id}. Attio has no note update.
-import type { Hono } from "hono";
-import { z } from "zod";
-import type { AppEnv } from "./auth.ts";
-import { jsonResponse, notFound, validationError } from "./errors.ts";
-import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from "./http.ts";
-import type { Note } from "./model.ts";
-import type { Store } from "./store.ts";
-import { markdownToPlaintext, normalizeTimestamp, randomUuid } from "./util.ts";
-import { renderActor } from "./values.ts";
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from './auth.ts';
+import { jsonResponse, notFound, validationError } from './errors.ts';
+import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './http.ts';
+import type { Note } from './model.ts';
+import type { Store } from './store.ts';
+import { markdownToPlaintext, normalizeTimestamp, randomUuid } from './util.ts';
+import { renderActor } from './values.ts';
 
 const createNoteSchema = z.object({
   data: z.object({
     parent_object: z.string(),
     parent_record_id: z.string(),
     title: z.string(),
-    format: z.enum(["plaintext", "markdown"]),
+    format: z.enum(['plaintext', 'markdown']),
     content: z.string(),
     created_at: z.string().optional(),
     meeting_id: z.string().nullable().optional(),
@@ -44,12 +44,12 @@ function requireNote(store: Store, id: string): Note {
 }
 
 export function registerNoteRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
-  api.get("/notes", (c) => {
+  api.get('/notes', (c) => {
     const store = deps.store();
-    const limit = queryInt(c, "limit", { fallback: 10, min: 1, max: 50 });
-    const offset = queryInt(c, "offset", { fallback: 0, min: 0 });
-    const parentObject = c.req.query("parent_object");
-    const parentRecordId = c.req.query("parent_record_id");
+    const limit = queryInt(c, 'limit', { fallback: 10, min: 1, max: 50 });
+    const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
+    const parentObject = c.req.query('parent_object');
+    const parentRecordId = c.req.query('parent_record_id');
     let notes = [...store.notes.values()];
     if (parentObject !== undefined) {
       const object = store.requireObject(parentObject);
@@ -59,7 +59,7 @@ export function registerNoteRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     return jsonResponse({ data: paginate(notes, offset, limit).map((n) => renderNote(store, n)) });
   });
 
-  api.post("/notes", async (c) => {
+  api.post('/notes', async (c) => {
     const store = deps.store();
     const body = await parseBody(c, createNoteSchema);
     const object = store.requireObject(body.data.parent_object);
@@ -69,12 +69,12 @@ export function registerNoteRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     let createdAt = ctx.now;
     if (body.data.created_at !== undefined) {
       const normalized = normalizeTimestamp(body.data.created_at);
-      if (!normalized || normalized < "1970" || normalized > ctx.now) {
-        throw validationError("created_at must be a valid timestamp between 1970 and now.");
+      if (!normalized || normalized < '1970' || normalized > ctx.now) {
+        throw validationError('created_at must be a valid timestamp between 1970 and now.');
       }
       createdAt = normalized;
     }
-    const markdown = body.data.format === "markdown";
+    const markdown = body.data.format === 'markdown';
     const note: Note = {
       id: randomUuid(),
       parent_object_id: object.id,
@@ -89,14 +89,14 @@ export function registerNoteRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     return jsonResponse({ data: renderNote(store, note) });
   });
 
-  api.get("/notes/:note_id", (c) => {
+  api.get('/notes/:note_id', (c) => {
     const store = deps.store();
-    return jsonResponse({ data: renderNote(store, requireNote(store, c.req.param("note_id"))) });
+    return jsonResponse({ data: renderNote(store, requireNote(store, c.req.param('note_id'))) });
   });
 
-  api.delete("/notes/:note_id", (c) => {
+  api.delete('/notes/:note_id', (c) => {
     const store = deps.store();
-    const note = requireNote(store, c.req.param("note_id"));
+    const note = requireNote(store, c.req.param('note_id'));
     store.notes.delete(note.id);
     return jsonResponse({});
   });

@@ -1,36 +1,45 @@
 // Filterable / sortable properties of each attribute type, as documented per
 // attribute type by Attio (e.g. email-address: email_address, email_domain, ...).
 // The first property of a type is its default (used by shorthand filters and sorts).
-import type { AttributeDef, AttributeType, StoredValue, ValueData } from "./model.ts";
-import type { Store } from "./store.ts";
+import type { AttributeDef, AttributeType, StoredValue, ValueData } from './model.ts';
+import type { Store } from './store.ts';
 
 export type PropOp =
-  | "$eq"
-  | "$in"
-  | "$not_empty"
-  | "$contains"
-  | "$starts_with"
-  | "$ends_with"
-  | "$lt"
-  | "$lte"
-  | "$gt"
-  | "$gte";
+  | '$eq'
+  | '$in'
+  | '$not_empty'
+  | '$contains'
+  | '$starts_with'
+  | '$ends_with'
+  | '$lt'
+  | '$lte'
+  | '$gt'
+  | '$gte';
 
 export const ALL_OPS: readonly PropOp[] = [
-  "$eq", "$in", "$not_empty", "$contains", "$starts_with", "$ends_with", "$lt", "$lte", "$gt", "$gte",
+  '$eq',
+  '$in',
+  '$not_empty',
+  '$contains',
+  '$starts_with',
+  '$ends_with',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
 ];
 
 /** How operands and values of a property are compared. */
 export type PropertyKind =
-  | "string" // exact $eq, case-insensitive substring operators
-  | "ci-string" // normalized lowercase (emails, domains)
-  | "number"
-  | "date"
-  | "timestamp"
-  | "boolean"
-  | "option" // select option / status: matched by title or ID
-  | "object" // target_object: matched by object slug or ID
-  | "id";
+  | 'string' // exact $eq, case-insensitive substring operators
+  | 'ci-string' // normalized lowercase (emails, domains)
+  | 'number'
+  | 'date'
+  | 'timestamp'
+  | 'boolean'
+  | 'option' // select option / status: matched by title or ID
+  | 'object' // target_object: matched by object slug or ID
+  | 'id';
 
 export interface OptionRef {
   id: string;
@@ -47,9 +56,9 @@ export interface PropertyDesc {
   get: (value: StoredValue, attribute: AttributeDef, store: Store) => PropValue;
 }
 
-const STRING_OPS: readonly PropOp[] = ["$eq", "$in", "$contains", "$starts_with", "$ends_with", "$not_empty"];
-const COMPARABLE_OPS: readonly PropOp[] = ["$eq", "$in", "$lt", "$lte", "$gt", "$gte", "$not_empty"];
-const EQ_OPS: readonly PropOp[] = ["$eq", "$in", "$not_empty"];
+const STRING_OPS: readonly PropOp[] = ['$eq', '$in', '$contains', '$starts_with', '$ends_with', '$not_empty'];
+const COMPARABLE_OPS: readonly PropOp[] = ['$eq', '$in', '$lt', '$lte', '$gt', '$gte', '$not_empty'];
+const EQ_OPS: readonly PropOp[] = ['$eq', '$in', '$not_empty'];
 
 type Getter = (data: ValueData, attribute: AttributeDef, store: Store) => PropValue;
 
@@ -61,80 +70,80 @@ function field(name: string): Getter {
   return (data) => {
     const record: Record<string, unknown> = { ...data };
     const v = record[name];
-    return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null;
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
   };
 }
 
 const activeFrom: PropertyDesc = {
-  name: "active_from",
-  kind: "timestamp",
+  name: 'active_from',
+  kind: 'timestamp',
   ops: COMPARABLE_OPS,
   get: (value) => value.active_from,
 };
 
-function stringProps(kind: "string" | "ci-string", names: string[]): PropertyDesc[] {
+function stringProps(kind: 'string' | 'ci-string', names: string[]): PropertyDesc[] {
   return names.map((n) => prop(n, kind, STRING_OPS, field(n)));
 }
 
 const BY_TYPE: Record<AttributeType, PropertyDesc[]> = {
-  text: [prop("value", "string", STRING_OPS, field("value"))],
-  number: [prop("value", "number", COMPARABLE_OPS, field("value"))],
-  rating: [prop("value", "number", COMPARABLE_OPS, field("value"))],
-  checkbox: [prop("value", "boolean", EQ_OPS, field("value"))],
-  date: [prop("value", "date", COMPARABLE_OPS, field("value"))],
-  timestamp: [prop("value", "timestamp", COMPARABLE_OPS, field("value"))],
+  text: [prop('value', 'string', STRING_OPS, field('value'))],
+  number: [prop('value', 'number', COMPARABLE_OPS, field('value'))],
+  rating: [prop('value', 'number', COMPARABLE_OPS, field('value'))],
+  checkbox: [prop('value', 'boolean', EQ_OPS, field('value'))],
+  date: [prop('value', 'date', COMPARABLE_OPS, field('value'))],
+  timestamp: [prop('value', 'timestamp', COMPARABLE_OPS, field('value'))],
   currency: [
-    prop("currency_value", "number", COMPARABLE_OPS, field("currency_value")),
-    prop("currency_code", "string", EQ_OPS, (_d, attribute) => attribute.currency_code),
+    prop('currency_value', 'number', COMPARABLE_OPS, field('currency_value')),
+    prop('currency_code', 'string', EQ_OPS, (_d, attribute) => attribute.currency_code),
   ],
   select: [
-    prop("option", "option", EQ_OPS, (data, attribute) => {
-      if (data.type !== "select") return null;
+    prop('option', 'option', EQ_OPS, (data, attribute) => {
+      if (data.type !== 'select') return null;
       const index = attribute.options.findIndex((o) => o.id === data.option_id);
       const option = attribute.options[index];
       return option ? { id: option.id, title: option.title, order: index } : null;
     }),
   ],
   status: [
-    prop("status", "option", EQ_OPS, (data, attribute) => {
-      if (data.type !== "status") return null;
+    prop('status', 'option', EQ_OPS, (data, attribute) => {
+      if (data.type !== 'status') return null;
       const index = attribute.statuses.findIndex((s) => s.id === data.status_id);
       const status = attribute.statuses[index];
       return status ? { id: status.id, title: status.title, order: index } : null;
     }),
   ],
-  "record-reference": [
-    prop("target_record_id", "id", EQ_OPS, field("target_record_id")),
-    prop("target_object", "object", EQ_OPS, (data, _a, store) =>
-      data.type === "record-reference" ? (store.objects.get(data.target_object_id)?.api_slug ?? null) : null,
+  'record-reference': [
+    prop('target_record_id', 'id', EQ_OPS, field('target_record_id')),
+    prop('target_object', 'object', EQ_OPS, (data, _a, store) =>
+      data.type === 'record-reference' ? (store.objects.get(data.target_object_id)?.api_slug ?? null) : null,
     ),
   ],
-  "actor-reference": [
-    prop("referenced_actor_id", "id", EQ_OPS, field("referenced_actor_id")),
-    prop("referenced_actor_type", "string", EQ_OPS, field("referenced_actor_type")),
+  'actor-reference': [
+    prop('referenced_actor_id', 'id', EQ_OPS, field('referenced_actor_id')),
+    prop('referenced_actor_type', 'string', EQ_OPS, field('referenced_actor_type')),
   ],
-  domain: stringProps("ci-string", ["domain", "root_domain"]),
-  "email-address": stringProps("ci-string", [
-    "email_address",
-    "original_email_address",
-    "email_domain",
-    "email_root_domain",
-    "email_local_specifier",
+  domain: stringProps('ci-string', ['domain', 'root_domain']),
+  'email-address': stringProps('ci-string', [
+    'email_address',
+    'original_email_address',
+    'email_domain',
+    'email_root_domain',
+    'email_local_specifier',
   ]),
-  "personal-name": stringProps("string", ["full_name", "first_name", "last_name"]),
-  "phone-number": [
-    prop("phone_number", "string", STRING_OPS, field("phone_number")),
-    prop("original_phone_number", "string", STRING_OPS, field("original_phone_number")),
-    prop("normalized_phone_number", "string", STRING_OPS, field("phone_number")),
-    prop("country_code", "string", EQ_OPS, field("country_code")),
+  'personal-name': stringProps('string', ['full_name', 'first_name', 'last_name']),
+  'phone-number': [
+    prop('phone_number', 'string', STRING_OPS, field('phone_number')),
+    prop('original_phone_number', 'string', STRING_OPS, field('original_phone_number')),
+    prop('normalized_phone_number', 'string', STRING_OPS, field('phone_number')),
+    prop('country_code', 'string', EQ_OPS, field('country_code')),
   ],
   location: [
-    ...stringProps("string", ["locality", "line_1", "line_2", "line_3", "line_4", "region", "postcode"]),
-    prop("country_code", "string", ["$eq", "$in", "$starts_with", "$not_empty"], field("country_code")),
+    ...stringProps('string', ['locality', 'line_1', 'line_2', 'line_3', 'line_4', 'region', 'postcode']),
+    prop('country_code', 'string', ['$eq', '$in', '$starts_with', '$not_empty'], field('country_code')),
   ],
   interaction: [
-    prop("interacted_at", "timestamp", COMPARABLE_OPS, field("interacted_at")),
-    prop("interaction_type", "string", EQ_OPS, field("interaction_type")),
+    prop('interacted_at', 'timestamp', COMPARABLE_OPS, field('interacted_at')),
+    prop('interaction_type', 'string', EQ_OPS, field('interaction_type')),
   ],
 };
 

@@ -1,16 +1,16 @@
 // Records: query, search, create, assert (PUT ?matching_attribute=), get, update
 // (PATCH appends to multiselect values, PUT replaces), delete, values, entries.
-import type { Hono } from "hono";
-import { z } from "zod";
-import type { AppEnv } from "./auth.ts";
-import { jsonResponse, validationError, valueNotFound } from "./errors.ts";
-import { matchesFilter, parseFilter } from "./filter.ts";
-import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from "./http.ts";
-import type { EntryRow, ParentRef, RecordRow } from "./model.ts";
-import { parseSorts, sortRows, sortSchema } from "./sorts.ts";
-import type { Store } from "./store.ts";
-import { findRecordByMatch, renderRecord, renderValue, applyValues } from "./values.ts";
-import { randomUuid } from "./util.ts";
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from './auth.ts';
+import { jsonResponse, validationError, valueNotFound } from './errors.ts';
+import { matchesFilter, parseFilter } from './filter.ts';
+import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './http.ts';
+import type { EntryRow, ParentRef, RecordRow } from './model.ts';
+import { parseSorts, sortRows, sortSchema } from './sorts.ts';
+import type { Store } from './store.ts';
+import { randomUuid } from './util.ts';
+import { applyValues, findRecordByMatch, renderRecord, renderValue } from './values.ts';
 
 export const querySchema = z.object({
   filter: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -28,9 +28,9 @@ const searchSchema = z.object({
   query: z.string(),
   objects: z.array(z.string()).min(1),
   request_as: z.union([
-    z.object({ type: z.literal("workspace") }),
-    z.object({ type: z.literal("workspace-member"), workspace_member_id: z.string() }),
-    z.object({ type: z.literal("workspace-member"), email_address: z.string() }),
+    z.object({ type: z.literal('workspace') }),
+    z.object({ type: z.literal('workspace-member'), workspace_member_id: z.string() }),
+    z.object({ type: z.literal('workspace-member'), email_address: z.string() }),
   ]),
   limit: z.number().int().min(1).max(25).optional(),
 });
@@ -43,7 +43,7 @@ export function runQuery<T extends RecordRow | EntryRow>(
   body: z.infer<typeof querySchema>,
 ): T[] {
   if (body.filter_view_id !== undefined) {
-    throw validationError("Saved views are not supported by the Attio stand-in; use `filter` instead.");
+    throw validationError('Saved views are not supported by the Attio stand-in; use `filter` instead.');
   }
   const filter = body.filter ? parseFilter(store, parent, body.filter) : null;
   const sorts = parseSorts(store, parent, body.sorts ?? []);
@@ -55,16 +55,16 @@ function searchText(store: Store, record: RecordRow): string[] {
   const out = [store.recordText(record)];
   for (const values of record.values.values()) {
     for (const v of values) {
-      if (v.data.type === "domain") out.push(v.data.domain);
-      if (v.data.type === "email-address") out.push(v.data.email_address);
-      if (v.data.type === "phone-number") out.push(v.data.phone_number);
+      if (v.data.type === 'domain') out.push(v.data.domain);
+      if (v.data.type === 'email-address') out.push(v.data.email_address);
+      if (v.data.type === 'phone-number') out.push(v.data.phone_number);
     }
   }
   return out.map((s) => s.toLowerCase());
 }
 
 function renderSearchResult(store: Store, record: RecordRow): Record<string, unknown> {
-  const slug = store.objects.get(record.object_id)?.api_slug ?? "";
+  const slug = store.objects.get(record.object_id)?.api_slug ?? '';
   const result: Record<string, unknown> = {
     id: { workspace_id: store.workspace.id, object_id: record.object_id, record_id: record.id },
     record_text: store.recordText(record),
@@ -76,13 +76,13 @@ function renderSearchResult(store: Store, record: RecordRow): Record<string, unk
   const phones: string[] = [];
   for (const values of record.values.values()) {
     for (const v of values) {
-      if (v.data.type === "domain") domains.push(v.data.domain);
-      if (v.data.type === "email-address") emails.push(v.data.email_address);
-      if (v.data.type === "phone-number") phones.push(v.data.phone_number);
+      if (v.data.type === 'domain') domains.push(v.data.domain);
+      if (v.data.type === 'email-address') emails.push(v.data.email_address);
+      if (v.data.type === 'phone-number') phones.push(v.data.phone_number);
     }
   }
-  if (slug === "companies") result.domains = domains;
-  if (slug === "people") {
+  if (slug === 'companies') result.domains = domains;
+  if (slug === 'people') {
     result.email_addresses = emails;
     result.phone_numbers = phones;
   }
@@ -90,7 +90,7 @@ function renderSearchResult(store: Store, record: RecordRow): Record<string, unk
 }
 
 export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
-  api.post("/objects/records/search", async (c) => {
+  api.post('/objects/records/search', async (c) => {
     const store = deps.store();
     const body = await parseBody(c, searchSchema);
     const objects = body.objects.map((ref) => {
@@ -98,21 +98,25 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
       if (!object) throw valueNotFound(`Cannot find object with slug/ID "${ref}".`);
       return object;
     });
-    if ("email_address" in body.request_as && !store.memberByEmail(body.request_as.email_address)) {
+    if ('email_address' in body.request_as && !store.memberByEmail(body.request_as.email_address)) {
       throw valueNotFound(`Cannot find workspace member with email address "${body.request_as.email_address}".`);
     }
-    if ("workspace_member_id" in body.request_as && !store.members.has(body.request_as.workspace_member_id)) {
+    if ('workspace_member_id' in body.request_as && !store.members.has(body.request_as.workspace_member_id)) {
       throw valueNotFound(`Cannot find workspace member with ID "${body.request_as.workspace_member_id}".`);
     }
-    const terms = body.query.trim().toLowerCase().split(/\s+/).filter((t) => t.length > 0);
-    const phrase = terms.join(" ");
+    const terms = body.query
+      .trim()
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((t) => t.length > 0);
+    const phrase = terms.join(' ');
     const scored: { record: RecordRow; score: number }[] = [];
     for (const object of objects) {
       for (const record of store.recordsOf(object.id)) {
         const haystack = searchText(store, record);
         if (!terms.every((term) => haystack.some((h) => h.includes(term)))) continue;
         // Rank name matches (exact, then prefix) above matches on domains, emails or phones.
-        const text = haystack[0] ?? "";
+        const text = haystack[0] ?? '';
         const score = text === phrase ? 3 : text.startsWith(phrase) ? 2 : text.includes(phrase) ? 1 : 0;
         scored.push({ record, score });
       }
@@ -122,23 +126,29 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     return jsonResponse({ data: scored.slice(0, limit).map((s) => renderSearchResult(store, s.record)) });
   });
 
-  api.post("/objects/:object/records/query", async (c) => {
+  api.post('/objects/:object/records/query', async (c) => {
     const store = deps.store();
-    const object = store.requireObject(c.req.param("object"));
+    const object = store.requireObject(c.req.param('object'));
     const body = await parseBody(c, querySchema);
-    const rows = runQuery(store, { kind: "object", id: object.id }, store.recordsOf(object.id), body);
+    const rows = runQuery(store, { kind: 'object', id: object.id }, store.recordsOf(object.id), body);
     return jsonResponse({ data: rows.map((r) => renderRecord(store, r)) });
   });
 
-  api.post("/objects/:object/records", async (c) => {
+  api.post('/objects/:object/records', async (c) => {
     const store = deps.store();
-    const object = store.requireObject(c.req.param("object"));
+    const object = store.requireObject(c.req.param('object'));
     const body = await parseBody(c, valuesBodySchema);
     const ctx = writeContext(c, deps);
-    const record: RecordRow = { id: randomUuid(), object_id: object.id, created_at: ctx.now, created_by: ctx.actor, values: new Map() };
+    const record: RecordRow = {
+      id: randomUuid(),
+      object_id: object.id,
+      created_at: ctx.now,
+      created_by: ctx.actor,
+      values: new Map(),
+    };
     store.records.set(record.id, record);
     try {
-      applyValues(store, { kind: "object", id: object.id }, record, body.data.values, "create", ctx);
+      applyValues(store, { kind: 'object', id: object.id }, record, body.data.values, 'create', ctx);
     } catch (error) {
       store.records.delete(record.id);
       throw error;
@@ -147,14 +157,20 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   // Assert: create, or update the record matching `matching_attribute` (multiselect values are added).
-  api.put("/objects/:object/records", async (c) => {
+  api.put('/objects/:object/records', async (c) => {
     const store = deps.store();
-    const object = store.requireObject(c.req.param("object"));
-    const parent: ParentRef = { kind: "object", id: object.id };
-    const matching = c.req.query("matching_attribute");
+    const object = store.requireObject(c.req.param('object'));
+    const parent: ParentRef = { kind: 'object', id: object.id };
+    const matching = c.req.query('matching_attribute');
     if (!matching) {
-      throw validationError("Query parameter validation error.", [
-        { code: "invalid_type", path: ["matching_attribute"], message: "Required", expected: "string", received: "undefined" },
+      throw validationError('Query parameter validation error.', [
+        {
+          code: 'invalid_type',
+          path: ['matching_attribute'],
+          message: 'Required',
+          expected: 'string',
+          received: 'undefined',
+        },
       ]);
     }
     const body = await parseBody(c, valuesBodySchema);
@@ -170,13 +186,19 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const ctx = writeContext(c, deps);
     const existing = findRecordByMatch(store, object.id, attribute.api_slug, matchValue);
     if (existing) {
-      applyValues(store, parent, existing, body.data.values, "append", ctx);
+      applyValues(store, parent, existing, body.data.values, 'append', ctx);
       return jsonResponse({ data: renderRecord(store, existing) });
     }
-    const record: RecordRow = { id: randomUuid(), object_id: object.id, created_at: ctx.now, created_by: ctx.actor, values: new Map() };
+    const record: RecordRow = {
+      id: randomUuid(),
+      object_id: object.id,
+      created_at: ctx.now,
+      created_by: ctx.actor,
+      values: new Map(),
+    };
     store.records.set(record.id, record);
     try {
-      applyValues(store, parent, record, body.data.values, "create", ctx);
+      applyValues(store, parent, record, body.data.values, 'create', ctx);
     } catch (error) {
       store.records.delete(record.id);
       throw error;
@@ -184,53 +206,60 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     return jsonResponse({ data: renderRecord(store, record) });
   });
 
-  api.get("/objects/:object/records/:record_id", (c) => {
+  api.get('/objects/:object/records/:record_id', (c) => {
     const store = deps.store();
-    const object = store.requireObject(c.req.param("object"));
-    return jsonResponse({ data: renderRecord(store, store.requireRecord(object, c.req.param("record_id"))) });
+    const object = store.requireObject(c.req.param('object'));
+    return jsonResponse({ data: renderRecord(store, store.requireRecord(object, c.req.param('record_id'))) });
   });
 
-  for (const method of ["patch", "put"] as const) {
-    api[method]("/objects/:object/records/:record_id", async (c) => {
+  for (const method of ['patch', 'put'] as const) {
+    api[method]('/objects/:object/records/:record_id', async (c) => {
       const store = deps.store();
-      const object = store.requireObject(c.req.param("object"));
-      const record = store.requireRecord(object, c.req.param("record_id"));
+      const object = store.requireObject(c.req.param('object'));
+      const record = store.requireRecord(object, c.req.param('record_id'));
       const body = await parseBody(c, valuesBodySchema);
-      applyValues(store, { kind: "object", id: object.id }, record, body.data.values, method === "patch" ? "append" : "replace", writeContext(c, deps));
+      applyValues(
+        store,
+        { kind: 'object', id: object.id },
+        record,
+        body.data.values,
+        method === 'patch' ? 'append' : 'replace',
+        writeContext(c, deps),
+      );
       return jsonResponse({ data: renderRecord(store, record) });
     });
   }
 
-  api.delete("/objects/:object/records/:record_id", (c) => {
+  api.delete('/objects/:object/records/:record_id', (c) => {
     const store = deps.store();
-    const object = store.requireObject(c.req.param("object"));
-    const record = store.requireRecord(object, c.req.param("record_id"));
+    const object = store.requireObject(c.req.param('object'));
+    const record = store.requireRecord(object, c.req.param('record_id'));
     store.deleteRecord(record.id);
     return jsonResponse({});
   });
 
-  api.get("/objects/:object/records/:record_id/attributes/:attribute/values", (c) => {
+  api.get('/objects/:object/records/:record_id/attributes/:attribute/values', (c) => {
     const store = deps.store();
-    const object = store.requireObject(c.req.param("object"));
-    const record = store.requireRecord(object, c.req.param("record_id"));
-    const attribute = store.requireAttribute({ kind: "object", id: object.id }, c.req.param("attribute"));
-    const offset = queryInt(c, "offset", { fallback: 0, min: 0 });
-    const limit = queryInt(c, "limit", { fallback: 1000, min: 1 });
+    const object = store.requireObject(c.req.param('object'));
+    const record = store.requireRecord(object, c.req.param('record_id'));
+    const attribute = store.requireAttribute({ kind: 'object', id: object.id }, c.req.param('attribute'));
+    const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
+    const limit = queryInt(c, 'limit', { fallback: 1000, min: 1 });
     const values = store.valuesOf(attribute, record).map((v) => renderValue(store, attribute, v));
     return jsonResponse({ data: paginate(values, offset, limit) });
   });
 
-  api.get("/objects/:object/records/:record_id/entries", (c) => {
+  api.get('/objects/:object/records/:record_id/entries', (c) => {
     const store = deps.store();
-    const object = store.requireObject(c.req.param("object"));
-    const record = store.requireRecord(object, c.req.param("record_id"));
-    const offset = queryInt(c, "offset", { fallback: 0, min: 0 });
-    const limit = queryInt(c, "limit", { fallback: 100, min: 1, max: 1000 });
+    const object = store.requireObject(c.req.param('object'));
+    const record = store.requireRecord(object, c.req.param('record_id'));
+    const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
+    const limit = queryInt(c, 'limit', { fallback: 100, min: 1, max: 1000 });
     const entries = [...store.entries.values()]
       .filter((e) => e.parent_record_id === record.id)
       .map((e) => ({
         list_id: e.list_id,
-        list_api_slug: store.lists.get(e.list_id)?.api_slug ?? "",
+        list_api_slug: store.lists.get(e.list_id)?.api_slug ?? '',
         entry_id: e.id,
         created_at: e.created_at,
       }));

@@ -1,17 +1,9 @@
 // Builders for objects, lists and attributes (used by the seed), and their
 // wire shapes for the /v2/objects, /v2/lists and .../attributes endpoints.
-import type {
-  Actor,
-  AttributeDef,
-  AttributeType,
-  ListDef,
-  ObjectDef,
-  ParentRef,
-  VirtualAttribute,
-} from "./model.ts";
-import type { Store } from "./store.ts";
-import { renderActor, parentIdFields } from "./values.ts";
-import type { Rng } from "./util.ts";
+import type { Actor, AttributeDef, AttributeType, ListDef, ObjectDef, ParentRef, VirtualAttribute } from './model.ts';
+import type { Store } from './store.ts';
+import type { Rng } from './util.ts';
+import { parentIdFields, renderActor } from './values.ts';
 
 export interface AttributeSpec {
   title: string;
@@ -47,7 +39,7 @@ export function defineAttribute(store: Store, rng: Rng, parent: ParentRef, spec:
     is_archived: false,
     created_at: spec.createdAt,
     currency_code: spec.currency ?? null,
-    currency_display_type: spec.currency ? "symbol" : null,
+    currency_display_type: spec.currency ? 'symbol' : null,
     allowed_object_ids: spec.allowedObjectIds ?? null,
     relationship_attribute_id: null,
     options: (spec.options ?? []).map((title) => ({ id: rng.uuid(), title, is_archived: false })),
@@ -96,7 +88,7 @@ export function defineList(
     api_slug: spec.slug,
     name: spec.name,
     parent_object_id: spec.parentObjectId,
-    workspace_access: "full-access",
+    workspace_access: 'full-access',
     created_by_actor: spec.createdBy,
     created_at: spec.createdAt,
   };
@@ -130,7 +122,9 @@ export function renderList(store: Store, list: ListDef): Record<string, unknown>
 }
 
 export function renderAttribute(store: Store, attribute: AttributeDef): Record<string, unknown> {
-  const inverse = attribute.relationship_attribute_id ? store.attributes.get(attribute.relationship_attribute_id) : undefined;
+  const inverse = attribute.relationship_attribute_id
+    ? store.attributes.get(attribute.relationship_attribute_id)
+    : undefined;
   return {
     id: { workspace_id: store.workspace.id, ...parentIdFields(attribute.parent), attribute_id: attribute.id },
     title: attribute.title,
@@ -165,11 +159,20 @@ export function renderAttribute(store: Store, attribute: AttributeDef): Record<s
   };
 }
 
-export function renderSelectOption(store: Store, attribute: AttributeDef, index: number): Record<string, unknown> | null {
+export function renderSelectOption(
+  store: Store,
+  attribute: AttributeDef,
+  index: number,
+): Record<string, unknown> | null {
   const option = attribute.options[index];
   if (!option) return null;
   return {
-    id: { workspace_id: store.workspace.id, ...parentIdFields(attribute.parent), attribute_id: attribute.id, option_id: option.id },
+    id: {
+      workspace_id: store.workspace.id,
+      ...parentIdFields(attribute.parent),
+      attribute_id: attribute.id,
+      option_id: option.id,
+    },
     title: option.title,
     is_archived: option.is_archived,
   };
@@ -179,7 +182,12 @@ export function renderStatus(store: Store, attribute: AttributeDef, index: numbe
   const status = attribute.statuses[index];
   if (!status) return null;
   return {
-    id: { workspace_id: store.workspace.id, ...parentIdFields(attribute.parent), attribute_id: attribute.id, status_id: status.id },
+    id: {
+      workspace_id: store.workspace.id,
+      ...parentIdFields(attribute.parent),
+      attribute_id: attribute.id,
+      status_id: status.id,
+    },
     title: status.title,
     is_archived: status.is_archived,
     celebration_enabled: status.celebration_enabled,

@@ -13,36 +13,69 @@ import type {
   RecordRow,
   WorkspaceMember,
   WriteContext,
-} from "./model.ts";
-import { defineAttribute, defineList, defineObject, relate, type AttributeSpec } from "./schema.ts";
-import { Store } from "./store.ts";
-import { markdownToPlaintext, Rng, toAttioTimestamp } from "./util.ts";
-import { applyValues } from "./values.ts";
+} from './model.ts';
+import { type AttributeSpec, defineAttribute, defineList, defineObject, relate } from './schema.ts';
+import { Store } from './store.ts';
+import { markdownToPlaintext, Rng, toAttioTimestamp } from './util.ts';
+import { applyValues } from './values.ts';
 
 const SEED = 0x5eed_a771;
-const SCHEMA_CREATED_AT = "2025-01-06T09:00:00.000000000Z";
-const CUSTOM_CREATED_AT = "2025-02-03T10:30:00.000000000Z";
+const SCHEMA_CREATED_AT = '2025-01-06T09:00:00.000000000Z';
+const CUSTOM_CREATED_AT = '2025-02-03T10:30:00.000000000Z';
 
-export const DEMO_WORKSPACE = { name: "Demo Workspace", slug: "demo-workspace" };
-export const DEMO_MEMBER_EMAIL = "demo@example.com";
+export const DEMO_WORKSPACE = { name: 'Demo Workspace', slug: 'demo-workspace' };
+export const DEMO_MEMBER_EMAIL = 'demo@example.com';
 
-const INDUSTRIES = ["Technology", "Healthcare", "Finance", "Retail", "Manufacturing", "Energy", "Education", "Media"] as const;
+const INDUSTRIES = [
+  'Technology',
+  'Healthcare',
+  'Finance',
+  'Retail',
+  'Manufacturing',
+  'Energy',
+  'Education',
+  'Media',
+] as const;
 type Industry = (typeof INDUSTRIES)[number];
 
 const CATEGORIES = [
-  "B2B", "B2C", "SaaS", "Enterprise", "E-commerce", "Fintech", "Health Care", "Hardware",
-  "Logistics", "Marketplace", "Consumer", "Education", "Media", "Clean Energy", "AI",
+  'B2B',
+  'B2C',
+  'SaaS',
+  'Enterprise',
+  'E-commerce',
+  'Fintech',
+  'Health Care',
+  'Hardware',
+  'Logistics',
+  'Marketplace',
+  'Consumer',
+  'Education',
+  'Media',
+  'Clean Energy',
+  'AI',
 ];
-const EMPLOYEE_RANGES = ["1-10", "11-50", "51-250", "251-1K", "1K-5K", "5K-10K", "10K-50K", "50K-100K", "100K+"];
-const ARR_RANGES = ["$0-$1M", "$1M-$10M", "$10M-$50M", "$50M-$100M", "$100M-$250M", "$250M-$500M", "$500M-$1B", "$1B-$10B", "$10B-$100B", "$100B+"];
+const EMPLOYEE_RANGES = ['1-10', '11-50', '51-250', '251-1K', '1K-5K', '5K-10K', '10K-50K', '50K-100K', '100K+'];
+const ARR_RANGES = [
+  '$0-$1M',
+  '$1M-$10M',
+  '$10M-$50M',
+  '$50M-$100M',
+  '$100M-$250M',
+  '$250M-$500M',
+  '$500M-$1B',
+  '$1B-$10B',
+  '$10B-$100B',
+  '$100B+',
+];
 const DEAL_STAGES = [
-  { title: "Lead" },
-  { title: "In Progress" },
-  { title: "Won 🎉", celebration: true },
-  { title: "Lost" },
-  { title: "Nurture", targetTime: "P90D" },
+  { title: 'Lead' },
+  { title: 'In Progress' },
+  { title: 'Won 🎉', celebration: true },
+  { title: 'Lost' },
+  { title: 'Nurture', targetTime: 'P90D' },
 ];
-const REGIONS = ["North America", "EMEA", "APAC", "LATAM"];
+const REGIONS = ['North America', 'EMEA', 'APAC', 'LATAM'];
 
 interface City {
   locality: string;
@@ -56,22 +89,166 @@ interface City {
 }
 
 const CITIES: City[] = [
-  { locality: "San Francisco", region: "CA", postcode: "94105", country: "US", calling: "1", salesRegion: "North America", lat: "37.789600", lng: "-122.394000" },
-  { locality: "New York", region: "NY", postcode: "10001", country: "US", calling: "1", salesRegion: "North America", lat: "40.750700", lng: "-73.996300" },
-  { locality: "Austin", region: "TX", postcode: "78701", country: "US", calling: "1", salesRegion: "North America", lat: "30.270200", lng: "-97.742500" },
-  { locality: "Chicago", region: "IL", postcode: "60601", country: "US", calling: "1", salesRegion: "North America", lat: "41.885900", lng: "-87.621700" },
-  { locality: "Boston", region: "MA", postcode: "02110", country: "US", calling: "1", salesRegion: "North America", lat: "42.357000", lng: "-71.051000" },
-  { locality: "Seattle", region: "WA", postcode: "98101", country: "US", calling: "1", salesRegion: "North America", lat: "47.610100", lng: "-122.334200" },
-  { locality: "Toronto", region: "ON", postcode: "M5H 2N2", country: "CA", calling: "1", salesRegion: "North America", lat: "43.650700", lng: "-79.383200" },
-  { locality: "London", region: "England", postcode: "EC1A 1BB", country: "GB", calling: "44", salesRegion: "EMEA", lat: "51.520100", lng: "-0.097800" },
-  { locality: "Berlin", region: "Berlin", postcode: "10115", country: "DE", calling: "49", salesRegion: "EMEA", lat: "52.532000", lng: "13.384900" },
-  { locality: "Paris", region: "Île-de-France", postcode: "75001", country: "FR", calling: "33", salesRegion: "EMEA", lat: "48.863300", lng: "2.336700" },
-  { locality: "Amsterdam", region: "North Holland", postcode: "1012 JS", country: "NL", calling: "31", salesRegion: "EMEA", lat: "52.373100", lng: "4.892200" },
-  { locality: "Dublin", region: "Leinster", postcode: "D02 X285", country: "IE", calling: "353", salesRegion: "EMEA", lat: "53.343400", lng: "-6.267600" },
-  { locality: "Sydney", region: "NSW", postcode: "2000", country: "AU", calling: "61", salesRegion: "APAC", lat: "-33.868800", lng: "151.209300" },
-  { locality: "Singapore", region: null, postcode: "018956", country: "SG", calling: "65", salesRegion: "APAC", lat: "1.279300", lng: "103.854300" },
-  { locality: "São Paulo", region: "SP", postcode: "01310-100", country: "BR", calling: "55", salesRegion: "LATAM", lat: "-23.561400", lng: "-46.655900" },
-  { locality: "Mexico City", region: "CDMX", postcode: "06600", country: "MX", calling: "52", salesRegion: "LATAM", lat: "19.426900", lng: "-99.167500" },
+  {
+    locality: 'San Francisco',
+    region: 'CA',
+    postcode: '94105',
+    country: 'US',
+    calling: '1',
+    salesRegion: 'North America',
+    lat: '37.789600',
+    lng: '-122.394000',
+  },
+  {
+    locality: 'New York',
+    region: 'NY',
+    postcode: '10001',
+    country: 'US',
+    calling: '1',
+    salesRegion: 'North America',
+    lat: '40.750700',
+    lng: '-73.996300',
+  },
+  {
+    locality: 'Austin',
+    region: 'TX',
+    postcode: '78701',
+    country: 'US',
+    calling: '1',
+    salesRegion: 'North America',
+    lat: '30.270200',
+    lng: '-97.742500',
+  },
+  {
+    locality: 'Chicago',
+    region: 'IL',
+    postcode: '60601',
+    country: 'US',
+    calling: '1',
+    salesRegion: 'North America',
+    lat: '41.885900',
+    lng: '-87.621700',
+  },
+  {
+    locality: 'Boston',
+    region: 'MA',
+    postcode: '02110',
+    country: 'US',
+    calling: '1',
+    salesRegion: 'North America',
+    lat: '42.357000',
+    lng: '-71.051000',
+  },
+  {
+    locality: 'Seattle',
+    region: 'WA',
+    postcode: '98101',
+    country: 'US',
+    calling: '1',
+    salesRegion: 'North America',
+    lat: '47.610100',
+    lng: '-122.334200',
+  },
+  {
+    locality: 'Toronto',
+    region: 'ON',
+    postcode: 'M5H 2N2',
+    country: 'CA',
+    calling: '1',
+    salesRegion: 'North America',
+    lat: '43.650700',
+    lng: '-79.383200',
+  },
+  {
+    locality: 'London',
+    region: 'England',
+    postcode: 'EC1A 1BB',
+    country: 'GB',
+    calling: '44',
+    salesRegion: 'EMEA',
+    lat: '51.520100',
+    lng: '-0.097800',
+  },
+  {
+    locality: 'Berlin',
+    region: 'Berlin',
+    postcode: '10115',
+    country: 'DE',
+    calling: '49',
+    salesRegion: 'EMEA',
+    lat: '52.532000',
+    lng: '13.384900',
+  },
+  {
+    locality: 'Paris',
+    region: 'Île-de-France',
+    postcode: '75001',
+    country: 'FR',
+    calling: '33',
+    salesRegion: 'EMEA',
+    lat: '48.863300',
+    lng: '2.336700',
+  },
+  {
+    locality: 'Amsterdam',
+    region: 'North Holland',
+    postcode: '1012 JS',
+    country: 'NL',
+    calling: '31',
+    salesRegion: 'EMEA',
+    lat: '52.373100',
+    lng: '4.892200',
+  },
+  {
+    locality: 'Dublin',
+    region: 'Leinster',
+    postcode: 'D02 X285',
+    country: 'IE',
+    calling: '353',
+    salesRegion: 'EMEA',
+    lat: '53.343400',
+    lng: '-6.267600',
+  },
+  {
+    locality: 'Sydney',
+    region: 'NSW',
+    postcode: '2000',
+    country: 'AU',
+    calling: '61',
+    salesRegion: 'APAC',
+    lat: '-33.868800',
+    lng: '151.209300',
+  },
+  {
+    locality: 'Singapore',
+    region: null,
+    postcode: '018956',
+    country: 'SG',
+    calling: '65',
+    salesRegion: 'APAC',
+    lat: '1.279300',
+    lng: '103.854300',
+  },
+  {
+    locality: 'São Paulo',
+    region: 'SP',
+    postcode: '01310-100',
+    country: 'BR',
+    calling: '55',
+    salesRegion: 'LATAM',
+    lat: '-23.561400',
+    lng: '-46.655900',
+  },
+  {
+    locality: 'Mexico City',
+    region: 'CDMX',
+    postcode: '06600',
+    country: 'MX',
+    calling: '52',
+    salesRegion: 'LATAM',
+    lat: '19.426900',
+    lng: '-99.167500',
+  },
 ];
 
 interface CompanySeed {
@@ -86,76 +263,336 @@ interface CompanySeed {
 }
 
 const FEATURED_COMPANIES: CompanySeed[] = [
-  { name: "Acme Corp", domain: "acme.com", industry: "Technology", employees: 2500, categories: ["SaaS", "B2B", "Enterprise"], city: "San Francisco", description: "Acme Corp builds workflow automation software for mid-market and enterprise operations teams.", customer: true },
-  { name: "Globex Corporation", domain: "globex.com", industry: "Manufacturing", employees: 12000, categories: ["Hardware", "B2B"], city: "Chicago", description: "Globex manufactures industrial sensors and runs twelve plants across North America." },
-  { name: "Initech", domain: "initech.com", industry: "Technology", employees: 1800, categories: ["SaaS", "B2B"], city: "Austin", description: "Initech sells banking back-office software and consulting.", customer: true },
-  { name: "Hooli", domain: "hooli.com", industry: "Technology", employees: 8500, categories: ["Consumer", "AI", "Enterprise"], city: "Seattle", description: "Hooli runs search, cloud and consumer hardware businesses.", customer: true },
-  { name: "Cyberdyne Systems", domain: "cyberdyne.io", industry: "Technology", employees: 3100, categories: ["AI", "Hardware"], city: "Boston", description: "Cyberdyne Systems develops robotics and defense-grade AI platforms." },
-  { name: "Umbrella Health", domain: "umbrellahealth.com", industry: "Healthcare", employees: 4200, categories: ["Health Care", "B2B"], city: "New York", description: "Umbrella Health operates outpatient clinics and a patient engagement platform." },
-  { name: "Quantum Ledger", domain: "quantumledger.io", industry: "Finance", employees: 1450, categories: ["Fintech", "B2B"], city: "London", description: "Quantum Ledger provides reconciliation and compliance tooling for banks." },
-  { name: "Northwind Capital", domain: "northwindcapital.com", industry: "Finance", employees: 950, categories: ["Fintech"], city: "New York", description: "Northwind Capital is a mid-sized asset manager.", customer: true },
-  { name: "Pied Piper", domain: "piedpiper.com", industry: "Technology", employees: 140, categories: ["SaaS", "AI"], city: "San Francisco", description: "Pied Piper builds a decentralized compression platform." },
-  { name: "Vandelay Industries", domain: "vandelay.com", industry: "Retail", employees: 320, categories: ["E-commerce", "Logistics"], city: "New York", description: "Vandelay Industries imports and distributes latex goods." },
-  { name: "Brightwave Energy", domain: "brightwaveenergy.com", industry: "Energy", employees: 1300, categories: ["Clean Energy", "B2B"], city: "Berlin", description: "Brightwave Energy develops offshore wind and grid storage projects." },
-  { name: "Lumina Education", domain: "luminaedu.com", industry: "Education", employees: 410, categories: ["Education", "SaaS"], city: "Toronto", description: "Lumina Education runs an online learning platform for universities." },
-  { name: "Blue Harbor Media", domain: "blueharbormedia.com", industry: "Media", employees: 220, categories: ["Media", "B2C"], city: "Paris", description: "Blue Harbor Media publishes podcasts and documentary series." },
-  { name: "Tyrell Biotech", domain: "tyrellbio.com", industry: "Healthcare", employees: 760, categories: ["Health Care", "AI"], city: "Amsterdam", description: "Tyrell Biotech designs synthetic proteins for therapeutics." },
+  {
+    name: 'Acme Corp',
+    domain: 'acme.com',
+    industry: 'Technology',
+    employees: 2500,
+    categories: ['SaaS', 'B2B', 'Enterprise'],
+    city: 'San Francisco',
+    description: 'Acme Corp builds workflow automation software for mid-market and enterprise operations teams.',
+    customer: true,
+  },
+  {
+    name: 'Globex Corporation',
+    domain: 'globex.com',
+    industry: 'Manufacturing',
+    employees: 12000,
+    categories: ['Hardware', 'B2B'],
+    city: 'Chicago',
+    description: 'Globex manufactures industrial sensors and runs twelve plants across North America.',
+  },
+  {
+    name: 'Initech',
+    domain: 'initech.com',
+    industry: 'Technology',
+    employees: 1800,
+    categories: ['SaaS', 'B2B'],
+    city: 'Austin',
+    description: 'Initech sells banking back-office software and consulting.',
+    customer: true,
+  },
+  {
+    name: 'Hooli',
+    domain: 'hooli.com',
+    industry: 'Technology',
+    employees: 8500,
+    categories: ['Consumer', 'AI', 'Enterprise'],
+    city: 'Seattle',
+    description: 'Hooli runs search, cloud and consumer hardware businesses.',
+    customer: true,
+  },
+  {
+    name: 'Cyberdyne Systems',
+    domain: 'cyberdyne.io',
+    industry: 'Technology',
+    employees: 3100,
+    categories: ['AI', 'Hardware'],
+    city: 'Boston',
+    description: 'Cyberdyne Systems develops robotics and defense-grade AI platforms.',
+  },
+  {
+    name: 'Umbrella Health',
+    domain: 'umbrellahealth.com',
+    industry: 'Healthcare',
+    employees: 4200,
+    categories: ['Health Care', 'B2B'],
+    city: 'New York',
+    description: 'Umbrella Health operates outpatient clinics and a patient engagement platform.',
+  },
+  {
+    name: 'Quantum Ledger',
+    domain: 'quantumledger.io',
+    industry: 'Finance',
+    employees: 1450,
+    categories: ['Fintech', 'B2B'],
+    city: 'London',
+    description: 'Quantum Ledger provides reconciliation and compliance tooling for banks.',
+  },
+  {
+    name: 'Northwind Capital',
+    domain: 'northwindcapital.com',
+    industry: 'Finance',
+    employees: 950,
+    categories: ['Fintech'],
+    city: 'New York',
+    description: 'Northwind Capital is a mid-sized asset manager.',
+    customer: true,
+  },
+  {
+    name: 'Pied Piper',
+    domain: 'piedpiper.com',
+    industry: 'Technology',
+    employees: 140,
+    categories: ['SaaS', 'AI'],
+    city: 'San Francisco',
+    description: 'Pied Piper builds a decentralized compression platform.',
+  },
+  {
+    name: 'Vandelay Industries',
+    domain: 'vandelay.com',
+    industry: 'Retail',
+    employees: 320,
+    categories: ['E-commerce', 'Logistics'],
+    city: 'New York',
+    description: 'Vandelay Industries imports and distributes latex goods.',
+  },
+  {
+    name: 'Brightwave Energy',
+    domain: 'brightwaveenergy.com',
+    industry: 'Energy',
+    employees: 1300,
+    categories: ['Clean Energy', 'B2B'],
+    city: 'Berlin',
+    description: 'Brightwave Energy develops offshore wind and grid storage projects.',
+  },
+  {
+    name: 'Lumina Education',
+    domain: 'luminaedu.com',
+    industry: 'Education',
+    employees: 410,
+    categories: ['Education', 'SaaS'],
+    city: 'Toronto',
+    description: 'Lumina Education runs an online learning platform for universities.',
+  },
+  {
+    name: 'Blue Harbor Media',
+    domain: 'blueharbormedia.com',
+    industry: 'Media',
+    employees: 220,
+    categories: ['Media', 'B2C'],
+    city: 'Paris',
+    description: 'Blue Harbor Media publishes podcasts and documentary series.',
+  },
+  {
+    name: 'Tyrell Biotech',
+    domain: 'tyrellbio.com',
+    industry: 'Healthcare',
+    employees: 760,
+    categories: ['Health Care', 'AI'],
+    city: 'Amsterdam',
+    description: 'Tyrell Biotech designs synthetic proteins for therapeutics.',
+  },
 ];
 
 const NAME_PREFIXES = [
-  "Apex", "Bluefin", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Ironwood", "Juniper", "Keystone",
-  "Lattice", "Maple", "Nimbus", "Orbit", "Pinnacle", "Quartz", "Redwood", "Summit", "Tidal", "Unity", "Vertex",
-  "Willow", "Zenith", "Aurora", "Beacon", "Cobalt", "Driftwood", "Evergreen", "Forge", "Helix", "Indigo",
-  "Kestrel", "Meridian", "Nova", "Onyx", "Polaris", "Sierra", "Vista", "Silverline",
+  'Apex',
+  'Bluefin',
+  'Cedar',
+  'Delta',
+  'Ember',
+  'Falcon',
+  'Granite',
+  'Harbor',
+  'Ironwood',
+  'Juniper',
+  'Keystone',
+  'Lattice',
+  'Maple',
+  'Nimbus',
+  'Orbit',
+  'Pinnacle',
+  'Quartz',
+  'Redwood',
+  'Summit',
+  'Tidal',
+  'Unity',
+  'Vertex',
+  'Willow',
+  'Zenith',
+  'Aurora',
+  'Beacon',
+  'Cobalt',
+  'Driftwood',
+  'Evergreen',
+  'Forge',
+  'Helix',
+  'Indigo',
+  'Kestrel',
+  'Meridian',
+  'Nova',
+  'Onyx',
+  'Polaris',
+  'Sierra',
+  'Vista',
+  'Silverline',
 ];
 const NAME_SUFFIXES: Record<Industry, string[]> = {
-  Technology: ["Labs", "Software", "Systems", "Cloud", "Analytics", "Data"],
-  Healthcare: ["Health", "Medical", "Therapeutics", "Clinics"],
-  Finance: ["Capital", "Financial", "Partners", "Payments"],
-  Retail: ["Goods", "Outfitters", "Market", "Brands"],
-  Manufacturing: ["Industries", "Manufacturing", "Works", "Fabrication"],
-  Energy: ["Energy", "Power", "Solar", "Renewables"],
-  Education: ["Learning", "Academy", "Education"],
-  Media: ["Media", "Studios", "Publishing"],
+  Technology: ['Labs', 'Software', 'Systems', 'Cloud', 'Analytics', 'Data'],
+  Healthcare: ['Health', 'Medical', 'Therapeutics', 'Clinics'],
+  Finance: ['Capital', 'Financial', 'Partners', 'Payments'],
+  Retail: ['Goods', 'Outfitters', 'Market', 'Brands'],
+  Manufacturing: ['Industries', 'Manufacturing', 'Works', 'Fabrication'],
+  Energy: ['Energy', 'Power', 'Solar', 'Renewables'],
+  Education: ['Learning', 'Academy', 'Education'],
+  Media: ['Media', 'Studios', 'Publishing'],
 };
 const INDUSTRY_CATEGORIES: Record<Industry, string[]> = {
-  Technology: ["SaaS", "AI", "B2B", "Enterprise"],
-  Healthcare: ["Health Care", "B2B"],
-  Finance: ["Fintech", "B2B"],
-  Retail: ["E-commerce", "Consumer", "Marketplace"],
-  Manufacturing: ["Hardware", "Logistics", "B2B"],
-  Energy: ["Clean Energy", "B2B"],
-  Education: ["Education", "B2C"],
-  Media: ["Media", "Consumer"],
+  Technology: ['SaaS', 'AI', 'B2B', 'Enterprise'],
+  Healthcare: ['Health Care', 'B2B'],
+  Finance: ['Fintech', 'B2B'],
+  Retail: ['E-commerce', 'Consumer', 'Marketplace'],
+  Manufacturing: ['Hardware', 'Logistics', 'B2B'],
+  Energy: ['Clean Energy', 'B2B'],
+  Education: ['Education', 'B2C'],
+  Media: ['Media', 'Consumer'],
 };
 
 const FIRST_NAMES = [
-  "Alice", "Ben", "Chloe", "Daniel", "Elena", "Farah", "George", "Hana", "Isaac", "Julia", "Kenji", "Laura",
-  "Mateo", "Nina", "Omar", "Paula", "Quinn", "Rosa", "Samuel", "Tara", "Umar", "Vera", "William", "Ximena",
-  "Yusuf", "Zoe", "Amir", "Beatriz", "Caleb", "Divya", "Erik", "Fatima", "Gabriel", "Helen", "Ivan", "Jasmine",
-  "Kofi", "Leila", "Marcus", "Noor",
+  'Alice',
+  'Ben',
+  'Chloe',
+  'Daniel',
+  'Elena',
+  'Farah',
+  'George',
+  'Hana',
+  'Isaac',
+  'Julia',
+  'Kenji',
+  'Laura',
+  'Mateo',
+  'Nina',
+  'Omar',
+  'Paula',
+  'Quinn',
+  'Rosa',
+  'Samuel',
+  'Tara',
+  'Umar',
+  'Vera',
+  'William',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
+  'Amir',
+  'Beatriz',
+  'Caleb',
+  'Divya',
+  'Erik',
+  'Fatima',
+  'Gabriel',
+  'Helen',
+  'Ivan',
+  'Jasmine',
+  'Kofi',
+  'Leila',
+  'Marcus',
+  'Noor',
 ];
 const LAST_NAMES = [
-  "Johnson", "Carter", "Nguyen", "Schmidt", "Rossi", "Okafor", "Patel", "Kim", "Garcia", "Müller", "Dubois",
-  "Silva", "Cohen", "Andersen", "Tanaka", "Walsh", "Haddad", "Kowalski", "Moreau", "Fischer", "Lopez", "Brown",
-  "Ivanova", "Mensah", "Novak", "O'Brien", "Park", "Reyes", "Sato", "Turner",
+  'Johnson',
+  'Carter',
+  'Nguyen',
+  'Schmidt',
+  'Rossi',
+  'Okafor',
+  'Patel',
+  'Kim',
+  'Garcia',
+  'Müller',
+  'Dubois',
+  'Silva',
+  'Cohen',
+  'Andersen',
+  'Tanaka',
+  'Walsh',
+  'Haddad',
+  'Kowalski',
+  'Moreau',
+  'Fischer',
+  'Lopez',
+  'Brown',
+  'Ivanova',
+  'Mensah',
+  'Novak',
+  "O'Brien",
+  'Park',
+  'Reyes',
+  'Sato',
+  'Turner',
 ];
 const JOB_TITLES = [
-  "CEO", "CTO", "CFO", "VP Engineering", "VP Sales", "Head of Procurement", "Head of Operations",
-  "Director of IT", "Product Manager", "Engineering Manager", "Account Executive", "Data Scientist",
-  "Operations Manager", "Chief Marketing Officer", "Security Lead", "Finance Director",
+  'CEO',
+  'CTO',
+  'CFO',
+  'VP Engineering',
+  'VP Sales',
+  'Head of Procurement',
+  'Head of Operations',
+  'Director of IT',
+  'Product Manager',
+  'Engineering Manager',
+  'Account Executive',
+  'Data Scientist',
+  'Operations Manager',
+  'Chief Marketing Officer',
+  'Security Lead',
+  'Finance Director',
 ];
 const PRODUCTS = [
-  "Annual subscription", "Expansion", "Pilot", "Renewal", "Professional services", "Premium support",
-  "Team plan", "Analytics add-on", "Onboarding package", "Multi-year agreement",
+  'Annual subscription',
+  'Expansion',
+  'Pilot',
+  'Renewal',
+  'Professional services',
+  'Premium support',
+  'Team plan',
+  'Analytics add-on',
+  'Onboarding package',
+  'Multi-year agreement',
 ];
 
-const MEMBERS: Omit<WorkspaceMember, "id" | "created_at">[] = [
-  { first_name: "Dana", last_name: "Demo", avatar_url: null, email_address: DEMO_MEMBER_EMAIL, access_level: "admin" },
-  { first_name: "Sam", last_name: "Rivera", avatar_url: null, email_address: "sam.rivera@example.com", access_level: "member" },
-  { first_name: "Priya", last_name: "Shah", avatar_url: null, email_address: "priya.shah@example.com", access_level: "member" },
-  { first_name: "Marcus", last_name: "Lee", avatar_url: null, email_address: "marcus.lee@example.com", access_level: "admin" },
-  { first_name: "Jordan", last_name: "Blake", avatar_url: null, email_address: "jordan.blake@example.com", access_level: "suspended" },
+const MEMBERS: Omit<WorkspaceMember, 'id' | 'created_at'>[] = [
+  { first_name: 'Dana', last_name: 'Demo', avatar_url: null, email_address: DEMO_MEMBER_EMAIL, access_level: 'admin' },
+  {
+    first_name: 'Sam',
+    last_name: 'Rivera',
+    avatar_url: null,
+    email_address: 'sam.rivera@example.com',
+    access_level: 'member',
+  },
+  {
+    first_name: 'Priya',
+    last_name: 'Shah',
+    avatar_url: null,
+    email_address: 'priya.shah@example.com',
+    access_level: 'member',
+  },
+  {
+    first_name: 'Marcus',
+    last_name: 'Lee',
+    avatar_url: null,
+    email_address: 'marcus.lee@example.com',
+    access_level: 'admin',
+  },
+  {
+    first_name: 'Jordan',
+    last_name: 'Blake',
+    avatar_url: null,
+    email_address: 'jordan.blake@example.com',
+    access_level: 'suspended',
+  },
 ];
 
 interface Schema {
@@ -171,7 +608,7 @@ class SeedBuilder {
   readonly rng = new Rng(SEED);
   readonly store: Store;
   readonly members: WorkspaceMember[] = [];
-  #clock = Date.parse("2025-03-03T08:00:00Z");
+  #clock = Date.parse('2025-03-03T08:00:00Z');
 
   constructor(webUrlBase: string) {
     this.store = new Store(
@@ -192,23 +629,26 @@ class SeedBuilder {
 
   demoMember(): WorkspaceMember {
     const member = this.members[0];
-    if (!member) throw new Error("members not seeded");
+    if (!member) throw new Error('members not seeded');
     return member;
   }
 
   activeMembers(): WorkspaceMember[] {
-    return this.members.filter((m) => m.access_level !== "suspended");
+    return this.members.filter((m) => m.access_level !== 'suspended');
   }
 
-  attribute(parent: ParentRef, spec: Omit<AttributeSpec, "createdAt"> & { createdAt?: string }): AttributeDef {
-    return defineAttribute(this.store, this.rng, parent, { createdAt: spec.system === false ? CUSTOM_CREATED_AT : SCHEMA_CREATED_AT, ...spec });
+  attribute(parent: ParentRef, spec: Omit<AttributeSpec, 'createdAt'> & { createdAt?: string }): AttributeDef {
+    return defineAttribute(this.store, this.rng, parent, {
+      createdAt: spec.system === false ? CUSTOM_CREATED_AT : SCHEMA_CREATED_AT,
+      ...spec,
+    });
   }
 
-  systemAttributes(parent: ParentRef, idSlug: "record_id" | "entry_id"): void {
+  systemAttributes(parent: ParentRef, idSlug: 'record_id' | 'entry_id'): void {
     this.attribute(parent, {
-      title: idSlug === "record_id" ? "Record ID" : "Entry ID",
+      title: idSlug === 'record_id' ? 'Record ID' : 'Entry ID',
       slug: idSlug,
-      type: "text",
+      type: 'text',
       system: true,
       writable: false,
       unique: true,
@@ -217,14 +657,34 @@ class SeedBuilder {
   }
 
   trailingSystemAttributes(parent: ParentRef): void {
-    this.attribute(parent, { title: "Created at", slug: "created_at", type: "timestamp", system: true, writable: false, virtual: "created_at" });
-    this.attribute(parent, { title: "Created by", slug: "created_by", type: "actor-reference", system: true, writable: false, virtual: "created_by" });
+    this.attribute(parent, {
+      title: 'Created at',
+      slug: 'created_at',
+      type: 'timestamp',
+      system: true,
+      writable: false,
+      virtual: 'created_at',
+    });
+    this.attribute(parent, {
+      title: 'Created by',
+      slug: 'created_by',
+      type: 'actor-reference',
+      system: true,
+      writable: false,
+      virtual: 'created_by',
+    });
   }
 
   createRecord(object: ObjectDef, values: Record<string, unknown>, ctx: WriteContext): RecordRow {
-    const record: RecordRow = { id: this.rng.uuid(), object_id: object.id, created_at: ctx.now, created_by: ctx.actor, values: new Map() };
+    const record: RecordRow = {
+      id: this.rng.uuid(),
+      object_id: object.id,
+      created_at: ctx.now,
+      created_by: ctx.actor,
+      values: new Map(),
+    };
     this.store.records.set(record.id, record);
-    applyValues(this.store, { kind: "object", id: object.id }, record, values, "create", ctx);
+    applyValues(this.store, { kind: 'object', id: object.id }, record, values, 'create', ctx);
     return record;
   }
 
@@ -239,20 +699,20 @@ class SeedBuilder {
       values: new Map(),
     };
     this.store.entries.set(entry.id, entry);
-    applyValues(this.store, { kind: "list", id: list.id }, entry, values, "create", ctx);
+    applyValues(this.store, { kind: 'list', id: list.id }, entry, values, 'create', ctx);
     return entry;
   }
 }
 
 function memberActor(member: WorkspaceMember): Actor {
-  return { type: "workspace-member", id: member.id };
+  return { type: 'workspace-member', id: member.id };
 }
 
 function seedMembers(b: SeedBuilder): void {
   for (const [index, spec] of MEMBERS.entries()) {
     const member: WorkspaceMember = {
       id: b.rng.uuid(),
-      created_at: toAttioTimestamp(new Date(Date.parse("2025-01-06T09:00:00Z") + index * 86_400_000)),
+      created_at: toAttioTimestamp(new Date(Date.parse('2025-01-06T09:00:00Z') + index * 86_400_000)),
       ...spec,
     };
     b.members.push(member);
@@ -262,63 +722,200 @@ function seedMembers(b: SeedBuilder): void {
 
 function seedSchema(b: SeedBuilder): Schema {
   const store = b.store;
-  const companies = defineObject(store, b.rng, { slug: "companies", singular: "Company", plural: "Companies", createdAt: SCHEMA_CREATED_AT });
-  const people = defineObject(store, b.rng, { slug: "people", singular: "Person", plural: "People", createdAt: SCHEMA_CREATED_AT });
-  const deals = defineObject(store, b.rng, { slug: "deals", singular: "Deal", plural: "Deals", createdAt: SCHEMA_CREATED_AT });
-  const c: ParentRef = { kind: "object", id: companies.id };
-  const p: ParentRef = { kind: "object", id: people.id };
-  const d: ParentRef = { kind: "object", id: deals.id };
+  const companies = defineObject(store, b.rng, {
+    slug: 'companies',
+    singular: 'Company',
+    plural: 'Companies',
+    createdAt: SCHEMA_CREATED_AT,
+  });
+  const people = defineObject(store, b.rng, {
+    slug: 'people',
+    singular: 'Person',
+    plural: 'People',
+    createdAt: SCHEMA_CREATED_AT,
+  });
+  const deals = defineObject(store, b.rng, {
+    slug: 'deals',
+    singular: 'Deal',
+    plural: 'Deals',
+    createdAt: SCHEMA_CREATED_AT,
+  });
+  const c: ParentRef = { kind: 'object', id: companies.id };
+  const p: ParentRef = { kind: 'object', id: people.id };
+  const d: ParentRef = { kind: 'object', id: deals.id };
 
   // Companies (standard attributes, then custom ones).
-  b.systemAttributes(c, "record_id");
-  b.attribute(c, { title: "Domains", slug: "domains", type: "domain", system: true, unique: true, multi: true });
-  b.attribute(c, { title: "Name", slug: "name", type: "text", system: true });
-  b.attribute(c, { title: "Description", slug: "description", type: "text", system: true });
-  const team = b.attribute(c, { title: "Team", slug: "team", type: "record-reference", system: true, multi: true, allowedObjectIds: [people.id] });
-  b.attribute(c, { title: "Categories", slug: "categories", type: "select", system: true, multi: true, options: CATEGORIES });
-  b.attribute(c, { title: "Primary location", slug: "primary_location", type: "location", system: true });
-  b.attribute(c, { title: "Estimated ARR", slug: "estimated_arr_usd", type: "select", system: true, options: ARR_RANGES });
-  b.attribute(c, { title: "Employee range", slug: "employee_range", type: "select", system: true, options: EMPLOYEE_RANGES });
-  b.attribute(c, { title: "Funding raised", slug: "funding_raised_usd", type: "currency", system: true, currency: "USD" });
-  b.attribute(c, { title: "Foundation date", slug: "foundation_date", type: "date", system: true });
-  b.attribute(c, { title: "LinkedIn", slug: "linkedin", type: "text", system: true });
-  b.attribute(c, { title: "Twitter", slug: "twitter", type: "text", system: true });
-  const companyDeals = b.attribute(c, { title: "Associated deals", slug: "associated_deals", type: "record-reference", system: true, multi: true, allowedObjectIds: [deals.id] });
-  const companyInteraction = b.attribute(c, { title: "Last interaction", slug: "last_interaction", type: "interaction", system: true, writable: false });
-  b.attribute(c, { title: "Industry", slug: "industry", type: "select", system: false, options: [...INDUSTRIES], description: "Primary industry of the company." });
-  b.attribute(c, { title: "Employee count", slug: "employee_count", type: "number", system: false, description: "Number of employees." });
-  b.attribute(c, { title: "Annual revenue", slug: "annual_revenue_eur", type: "currency", system: false, currency: "EUR" });
-  b.attribute(c, { title: "Customer", slug: "is_customer", type: "checkbox", system: false });
-  b.attribute(c, { title: "Account health", slug: "account_health", type: "rating", system: false });
+  b.systemAttributes(c, 'record_id');
+  b.attribute(c, { title: 'Domains', slug: 'domains', type: 'domain', system: true, unique: true, multi: true });
+  b.attribute(c, { title: 'Name', slug: 'name', type: 'text', system: true });
+  b.attribute(c, { title: 'Description', slug: 'description', type: 'text', system: true });
+  const team = b.attribute(c, {
+    title: 'Team',
+    slug: 'team',
+    type: 'record-reference',
+    system: true,
+    multi: true,
+    allowedObjectIds: [people.id],
+  });
+  b.attribute(c, {
+    title: 'Categories',
+    slug: 'categories',
+    type: 'select',
+    system: true,
+    multi: true,
+    options: CATEGORIES,
+  });
+  b.attribute(c, { title: 'Primary location', slug: 'primary_location', type: 'location', system: true });
+  b.attribute(c, {
+    title: 'Estimated ARR',
+    slug: 'estimated_arr_usd',
+    type: 'select',
+    system: true,
+    options: ARR_RANGES,
+  });
+  b.attribute(c, {
+    title: 'Employee range',
+    slug: 'employee_range',
+    type: 'select',
+    system: true,
+    options: EMPLOYEE_RANGES,
+  });
+  b.attribute(c, {
+    title: 'Funding raised',
+    slug: 'funding_raised_usd',
+    type: 'currency',
+    system: true,
+    currency: 'USD',
+  });
+  b.attribute(c, { title: 'Foundation date', slug: 'foundation_date', type: 'date', system: true });
+  b.attribute(c, { title: 'LinkedIn', slug: 'linkedin', type: 'text', system: true });
+  b.attribute(c, { title: 'Twitter', slug: 'twitter', type: 'text', system: true });
+  const companyDeals = b.attribute(c, {
+    title: 'Associated deals',
+    slug: 'associated_deals',
+    type: 'record-reference',
+    system: true,
+    multi: true,
+    allowedObjectIds: [deals.id],
+  });
+  const companyInteraction = b.attribute(c, {
+    title: 'Last interaction',
+    slug: 'last_interaction',
+    type: 'interaction',
+    system: true,
+    writable: false,
+  });
+  b.attribute(c, {
+    title: 'Industry',
+    slug: 'industry',
+    type: 'select',
+    system: false,
+    options: [...INDUSTRIES],
+    description: 'Primary industry of the company.',
+  });
+  b.attribute(c, {
+    title: 'Employee count',
+    slug: 'employee_count',
+    type: 'number',
+    system: false,
+    description: 'Number of employees.',
+  });
+  b.attribute(c, {
+    title: 'Annual revenue',
+    slug: 'annual_revenue_eur',
+    type: 'currency',
+    system: false,
+    currency: 'EUR',
+  });
+  b.attribute(c, { title: 'Customer', slug: 'is_customer', type: 'checkbox', system: false });
+  b.attribute(c, { title: 'Account health', slug: 'account_health', type: 'rating', system: false });
   b.trailingSystemAttributes(c);
 
   // People.
-  b.systemAttributes(p, "record_id");
-  b.attribute(p, { title: "Name", slug: "name", type: "personal-name", system: true });
-  b.attribute(p, { title: "Email addresses", slug: "email_addresses", type: "email-address", system: true, unique: true, multi: true });
-  b.attribute(p, { title: "Description", slug: "description", type: "text", system: true });
-  const company = b.attribute(p, { title: "Company", slug: "company", type: "record-reference", system: true, allowedObjectIds: [companies.id] });
-  b.attribute(p, { title: "Job title", slug: "job_title", type: "text", system: true });
-  b.attribute(p, { title: "Phone numbers", slug: "phone_numbers", type: "phone-number", system: true, multi: true });
-  b.attribute(p, { title: "Primary location", slug: "primary_location", type: "location", system: true });
-  b.attribute(p, { title: "LinkedIn", slug: "linkedin", type: "text", system: true });
-  b.attribute(p, { title: "Twitter", slug: "twitter", type: "text", system: true });
-  const personDeals = b.attribute(p, { title: "Associated deals", slug: "associated_deals", type: "record-reference", system: true, multi: true, allowedObjectIds: [deals.id] });
-  const personInteraction = b.attribute(p, { title: "Last interaction", slug: "last_interaction", type: "interaction", system: true, writable: false });
+  b.systemAttributes(p, 'record_id');
+  b.attribute(p, { title: 'Name', slug: 'name', type: 'personal-name', system: true });
+  b.attribute(p, {
+    title: 'Email addresses',
+    slug: 'email_addresses',
+    type: 'email-address',
+    system: true,
+    unique: true,
+    multi: true,
+  });
+  b.attribute(p, { title: 'Description', slug: 'description', type: 'text', system: true });
+  const company = b.attribute(p, {
+    title: 'Company',
+    slug: 'company',
+    type: 'record-reference',
+    system: true,
+    allowedObjectIds: [companies.id],
+  });
+  b.attribute(p, { title: 'Job title', slug: 'job_title', type: 'text', system: true });
+  b.attribute(p, { title: 'Phone numbers', slug: 'phone_numbers', type: 'phone-number', system: true, multi: true });
+  b.attribute(p, { title: 'Primary location', slug: 'primary_location', type: 'location', system: true });
+  b.attribute(p, { title: 'LinkedIn', slug: 'linkedin', type: 'text', system: true });
+  b.attribute(p, { title: 'Twitter', slug: 'twitter', type: 'text', system: true });
+  const personDeals = b.attribute(p, {
+    title: 'Associated deals',
+    slug: 'associated_deals',
+    type: 'record-reference',
+    system: true,
+    multi: true,
+    allowedObjectIds: [deals.id],
+  });
+  const personInteraction = b.attribute(p, {
+    title: 'Last interaction',
+    slug: 'last_interaction',
+    type: 'interaction',
+    system: true,
+    writable: false,
+  });
   b.trailingSystemAttributes(p);
 
   // Deals.
-  b.systemAttributes(d, "record_id");
-  b.attribute(d, { title: "Deal name", slug: "name", type: "text", system: true, required: true });
-  b.attribute(d, { title: "Deal stage", slug: "stage", type: "status", system: true, required: true, statuses: DEAL_STAGES });
-  b.attribute(d, { title: "Deal owner", slug: "owner", type: "actor-reference", system: true, required: true });
-  b.attribute(d, { title: "Deal value", slug: "value", type: "currency", system: true, currency: "USD" });
-  const dealPeople = b.attribute(d, { title: "Associated people", slug: "associated_people", type: "record-reference", system: true, multi: true, allowedObjectIds: [people.id] });
-  const dealCompany = b.attribute(d, { title: "Associated company", slug: "associated_company", type: "record-reference", system: true, allowedObjectIds: [companies.id] });
-  b.attribute(d, { title: "Close date", slug: "close_date", type: "date", system: false, description: "Expected or actual close date." });
-  b.attribute(d, { title: "Probability", slug: "probability", type: "number", system: false, description: "Win probability in percent." });
-  b.attribute(d, { title: "Region", slug: "region", type: "select", system: false, options: REGIONS });
-  b.attribute(d, { title: "Setup fee", slug: "setup_fee_gbp", type: "currency", system: false, currency: "GBP" });
+  b.systemAttributes(d, 'record_id');
+  b.attribute(d, { title: 'Deal name', slug: 'name', type: 'text', system: true, required: true });
+  b.attribute(d, {
+    title: 'Deal stage',
+    slug: 'stage',
+    type: 'status',
+    system: true,
+    required: true,
+    statuses: DEAL_STAGES,
+  });
+  b.attribute(d, { title: 'Deal owner', slug: 'owner', type: 'actor-reference', system: true, required: true });
+  b.attribute(d, { title: 'Deal value', slug: 'value', type: 'currency', system: true, currency: 'USD' });
+  const dealPeople = b.attribute(d, {
+    title: 'Associated people',
+    slug: 'associated_people',
+    type: 'record-reference',
+    system: true,
+    multi: true,
+    allowedObjectIds: [people.id],
+  });
+  const dealCompany = b.attribute(d, {
+    title: 'Associated company',
+    slug: 'associated_company',
+    type: 'record-reference',
+    system: true,
+    allowedObjectIds: [companies.id],
+  });
+  b.attribute(d, {
+    title: 'Close date',
+    slug: 'close_date',
+    type: 'date',
+    system: false,
+    description: 'Expected or actual close date.',
+  });
+  b.attribute(d, {
+    title: 'Probability',
+    slug: 'probability',
+    type: 'number',
+    system: false,
+    description: 'Win probability in percent.',
+  });
+  b.attribute(d, { title: 'Region', slug: 'region', type: 'select', system: false, options: REGIONS });
+  b.attribute(d, { title: 'Setup fee', slug: 'setup_fee_gbp', type: 'currency', system: false, currency: 'GBP' });
   b.trailingSystemAttributes(d);
 
   relate(team, company);
@@ -327,29 +924,35 @@ function seedSchema(b: SeedBuilder): Schema {
 
   // The "Sales pipeline" list on deals, with its own stage status.
   const pipeline = defineList(store, b.rng, {
-    slug: "sales_pipeline",
-    name: "Sales pipeline",
+    slug: 'sales_pipeline',
+    name: 'Sales pipeline',
     parentObjectId: deals.id,
     createdBy: memberActor(b.demoMember()),
     createdAt: CUSTOM_CREATED_AT,
   });
-  const l: ParentRef = { kind: "list", id: pipeline.id };
-  b.systemAttributes(l, "entry_id");
+  const l: ParentRef = { kind: 'list', id: pipeline.id };
+  b.systemAttributes(l, 'entry_id');
   b.attribute(l, {
-    title: "Stage",
-    slug: "stage",
-    type: "status",
+    title: 'Stage',
+    slug: 'stage',
+    type: 'status',
     system: false,
     statuses: [
-      { title: "Prospecting" },
-      { title: "Qualified" },
-      { title: "Proposal" },
-      { title: "Negotiation", targetTime: "P14D" },
-      { title: "Closed won", celebration: true },
+      { title: 'Prospecting' },
+      { title: 'Qualified' },
+      { title: 'Proposal' },
+      { title: 'Negotiation', targetTime: 'P14D' },
+      { title: 'Closed won', celebration: true },
     ],
   });
-  b.attribute(l, { title: "Priority", slug: "priority", type: "select", system: false, options: ["High", "Medium", "Low"] });
-  b.attribute(l, { title: "Next step", slug: "next_step", type: "text", system: false });
+  b.attribute(l, {
+    title: 'Priority',
+    slug: 'priority',
+    type: 'select',
+    system: false,
+    options: ['High', 'Medium', 'Low'],
+  });
+  b.attribute(l, { title: 'Next step', slug: 'next_step', type: 'text', system: false });
   b.trailingSystemAttributes(l);
 
   return { companies, people, deals, companyInteraction, personInteraction, pipeline };
@@ -358,14 +961,14 @@ function seedSchema(b: SeedBuilder): Schema {
 function employeeRange(count: number): string {
   const bounds = [10, 50, 250, 1000, 5000, 10_000, 50_000, 100_000];
   const index = bounds.findIndex((b) => count <= b);
-  return EMPLOYEE_RANGES[index < 0 ? EMPLOYEE_RANGES.length - 1 : index] ?? "100K+";
+  return EMPLOYEE_RANGES[index < 0 ? EMPLOYEE_RANGES.length - 1 : index] ?? '100K+';
 }
 
 function arrRange(employees: number): string {
   const revenue = employees * 180_000; // rough revenue per employee
   const bounds = [1e6, 1e7, 5e7, 1e8, 2.5e8, 5e8, 1e9, 1e10, 1e11];
   const index = bounds.findIndex((x) => revenue <= x);
-  return ARR_RANGES[index < 0 ? ARR_RANGES.length - 1 : index] ?? "$100B+";
+  return ARR_RANGES[index < 0 ? ARR_RANGES.length - 1 : index] ?? '$100B+';
 }
 
 function cityNamed(name: string): City {
@@ -376,27 +979,35 @@ function cityNamed(name: string): City {
 
 function locationValue(city: City, line1: string | null): Record<string, string | null> {
   return {
-    line_1: line1, line_2: null, line_3: null, line_4: null,
-    locality: city.locality, region: city.region, postcode: city.postcode, country_code: city.country,
-    latitude: city.lat, longitude: city.lng,
+    line_1: line1,
+    line_2: null,
+    line_3: null,
+    line_4: null,
+    locality: city.locality,
+    region: city.region,
+    postcode: city.postcode,
+    country_code: city.country,
+    latitude: city.lat,
+    longitude: city.lng,
   };
 }
 
 function phoneFor(b: SeedBuilder, city: City): string {
-  if (city.calling === "1") return `+1${city.country === "US" ? "415" : "416"}555${String(b.rng.int(100, 9999)).padStart(4, "0")}`;
-  const digits = Array.from({ length: 9 }, () => String(b.rng.int(0, 9))).join("");
+  if (city.calling === '1')
+    return `+1${city.country === 'US' ? '415' : '416'}555${String(b.rng.int(100, 9999)).padStart(4, '0')}`;
+  const digits = Array.from({ length: 9 }, () => String(b.rng.int(0, 9))).join('');
   return `+${city.calling}${b.rng.int(1, 9)}${digits}`;
 }
 
 function setInteraction(b: SeedBuilder, attribute: AttributeDef, record: RecordRow): void {
-  const type = b.rng.pick<InteractionType>(["email", "meeting", "call", "calendar-event"]);
+  const type = b.rng.pick<InteractionType>(['email', 'meeting', 'call', 'calendar-event']);
   const owner = b.rng.pick(b.activeMembers());
-  const at = toAttioTimestamp(new Date(Date.parse("2025-04-01T14:00:00Z") + b.rng.int(0, 240) * 86_400_000));
+  const at = toAttioTimestamp(new Date(Date.parse('2025-04-01T14:00:00Z') + b.rng.int(0, 240) * 86_400_000));
   b.store.setValues(
     record,
     attribute,
-    [{ type: "interaction", interaction_type: type, interacted_at: at, owner_actor: memberActor(owner) }],
-    { now: at, actor: { type: "system", id: null } },
+    [{ type: 'interaction', interaction_type: type, interacted_at: at, owner_actor: memberActor(owner) }],
+    { now: at, actor: { type: 'system', id: null } },
   );
 }
 
@@ -409,7 +1020,7 @@ function seedCompanies(b: SeedBuilder, schema: Schema): RecordRow[] {
     if (usedNames.has(name)) continue;
     usedNames.add(name);
     const employees = Math.round(Math.exp(b.rng.float() * Math.log(20_000 / 8)) * 8);
-    const domain = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "")}${b.rng.pick([".com", ".io", ".co"])}`;
+    const domain = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '')}${b.rng.pick(['.com', '.io', '.co'])}`;
     const city = b.rng.pick(CITIES);
     seeds.push({
       name,
@@ -424,14 +1035,17 @@ function seedCompanies(b: SeedBuilder, schema: Schema): RecordRow[] {
   }
   return seeds.map((seed) => {
     const city = cityNamed(seed.city);
-    const founded = `${b.rng.int(1975, 2021)}-${String(b.rng.int(1, 12)).padStart(2, "0")}-${String(b.rng.int(1, 28)).padStart(2, "0")}`;
-    const slugName = seed.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    const founded = `${b.rng.int(1975, 2021)}-${String(b.rng.int(1, 12)).padStart(2, '0')}-${String(b.rng.int(1, 28)).padStart(2, '0')}`;
+    const slugName = seed.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
     const values: Record<string, unknown> = {
       name: seed.name,
       domains: [seed.domain],
       description: seed.description,
       categories: seed.categories,
-      primary_location: locationValue(city, `${b.rng.int(1, 999)} ${b.rng.pick(["Market", "Main", "King", "Harbor", "Station"])} Street`),
+      primary_location: locationValue(
+        city,
+        `${b.rng.int(1, 999)} ${b.rng.pick(['Market', 'Main', 'King', 'Harbor', 'Station'])} Street`,
+      ),
       estimated_arr_usd: arrRange(seed.employees),
       employee_range: employeeRange(seed.employees),
       foundation_date: founded,
@@ -443,7 +1057,7 @@ function seedCompanies(b: SeedBuilder, schema: Schema): RecordRow[] {
     };
     if (b.rng.chance(0.5)) values.funding_raised_usd = b.rng.int(2, 400) * 500_000;
     if (seed.customer) values.account_health = b.rng.int(2, 5);
-    if (b.rng.chance(0.4)) values.twitter = `@${slugName.replace(/-/g, "")}`;
+    if (b.rng.chance(0.4)) values.twitter = `@${slugName.replace(/-/g, '')}`;
     const record = b.createRecord(schema.companies, values, b.ctx(b.rng.pick(b.activeMembers())));
     if (b.rng.chance(0.7)) setInteraction(b, schema.companyInteraction, record);
     return record;
@@ -454,24 +1068,31 @@ function seedPeople(b: SeedBuilder, schema: Schema, companies: RecordRow[]): Rec
   const people: RecordRow[] = [];
   const usedEmails = new Set<string>();
   const fixed: { company: string; first: string; last: string; title: string }[] = [
-    { company: "Acme Corp", first: "Alice", last: "Johnson", title: "VP Engineering" },
-    { company: "Acme Corp", first: "Ben", last: "Carter", title: "Head of Procurement" },
-    { company: "Acme Corp", first: "Chloe", last: "Nguyen", title: "CTO" },
-    { company: "Globex Corporation", first: "Hank", last: "Scorpio", title: "CEO" },
-    { company: "Initech", first: "Bill", last: "Lumbergh", title: "Director of IT" },
-    { company: "Umbrella Health", first: "Alexia", last: "Ashford", title: "Chief Medical Officer" },
+    { company: 'Acme Corp', first: 'Alice', last: 'Johnson', title: 'VP Engineering' },
+    { company: 'Acme Corp', first: 'Ben', last: 'Carter', title: 'Head of Procurement' },
+    { company: 'Acme Corp', first: 'Chloe', last: 'Nguyen', title: 'CTO' },
+    { company: 'Globex Corporation', first: 'Hank', last: 'Scorpio', title: 'CEO' },
+    { company: 'Initech', first: 'Bill', last: 'Lumbergh', title: 'Director of IT' },
+    { company: 'Umbrella Health', first: 'Alexia', last: 'Ashford', title: 'Chief Medical Officer' },
   ];
   const companyByName = new Map(companies.map((c) => [b.store.recordText(c), c]));
   const addPerson = (companyRecord: RecordRow, first: string, last: string, title: string): void => {
-    const domainValue = [...(companyRecord.values.values())].flat().find((v) => v.data.type === "domain")?.data;
-    const domain = domainValue?.type === "domain" ? domainValue.domain : "example.com";
-    let local = `${first}.${last}`.toLowerCase().normalize("NFKD").replace(/[^a-z.]/g, "");
+    const domainValue = [...companyRecord.values.values()].flat().find((v) => v.data.type === 'domain')?.data;
+    const domain = domainValue?.type === 'domain' ? domainValue.domain : 'example.com';
+    let local = `${first}.${last}`
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z.]/g, '');
     let suffix = 2;
-    while (usedEmails.has(`${local}@${domain}`)) local = `${first}.${last}${suffix++}`.toLowerCase().normalize("NFKD").replace(/[^a-z0-9.]/g, "");
+    while (usedEmails.has(`${local}@${domain}`))
+      local = `${first}.${last}${suffix++}`
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z0-9.]/g, '');
     const email = `${local}@${domain}`;
     usedEmails.add(email);
-    const locationValueRaw = [...companyRecord.values.values()].flat().find((v) => v.data.type === "location")?.data;
-    const cityName = locationValueRaw?.type === "location" ? locationValueRaw.locality : null;
+    const locationValueRaw = [...companyRecord.values.values()].flat().find((v) => v.data.type === 'location')?.data;
+    const cityName = locationValueRaw?.type === 'location' ? locationValueRaw.locality : null;
     const city = CITIES.find((c) => c.locality === cityName) ?? b.rng.pick(CITIES);
     const values: Record<string, unknown> = {
       name: { first_name: first, last_name: last, full_name: `${first} ${last}` },
@@ -481,7 +1102,7 @@ function seedPeople(b: SeedBuilder, schema: Schema, companies: RecordRow[]): Rec
       primary_location: locationValue(city, null),
       phone_numbers: [phoneFor(b, city)],
     };
-    if (b.rng.chance(0.5)) values.linkedin = `https://www.linkedin.com/in/${local.replace(/\./g, "-")}`;
+    if (b.rng.chance(0.5)) values.linkedin = `https://www.linkedin.com/in/${local.replace(/\./g, '-')}`;
     const record = b.createRecord(schema.people, values, b.ctx(b.rng.pick(b.activeMembers())));
     if (b.rng.chance(0.6)) setInteraction(b, schema.personInteraction, record);
     people.push(record);
@@ -510,25 +1131,107 @@ interface DealSeed {
 }
 
 const FEATURED_DEALS: DealSeed[] = [
-  { company: "Acme Corp", product: "Enterprise license", value: 120_000, stage: "In Progress", close: "2026-11-15", ownerEmail: DEMO_MEMBER_EMAIL },
-  { company: "Acme Corp", product: "Premium support", value: 18_000, stage: "Won 🎉", close: "2026-02-27", ownerEmail: DEMO_MEMBER_EMAIL },
-  { company: "Globex Corporation", product: "Factory analytics rollout", value: 85_000, stage: "Lead", close: "2027-02-10", ownerEmail: "sam.rivera@example.com" },
-  { company: "Initech", product: "Platform renewal", value: 64_000, stage: "Won 🎉", close: "2026-03-31", ownerEmail: "priya.shah@example.com" },
-  { company: "Hooli", product: "Data residency add-on", value: 45_000, stage: "Nurture", close: "2026-09-01", ownerEmail: "marcus.lee@example.com" },
-  { company: "Umbrella Health", product: "Patient portal", value: 210_000, stage: "In Progress", close: "2027-01-20", ownerEmail: DEMO_MEMBER_EMAIL },
-  { company: "Cyberdyne Systems", product: "Security audit", value: 38_000, stage: "Lost", close: "2026-02-14", ownerEmail: "sam.rivera@example.com" },
-  { company: "Quantum Ledger", product: "Compliance suite", value: 150_000, stage: "Nurture", close: "2027-06-30", ownerEmail: "priya.shah@example.com" },
-  { company: "Northwind Capital", product: "Pilot", value: 12_000, stage: "Lead", close: "2026-05-15", ownerEmail: "marcus.lee@example.com" },
-  { company: "Brightwave Energy", product: "Grid monitoring", value: 97_500, stage: "In Progress", close: "2026-12-05", ownerEmail: "sam.rivera@example.com" },
+  {
+    company: 'Acme Corp',
+    product: 'Enterprise license',
+    value: 120_000,
+    stage: 'In Progress',
+    close: '2026-11-15',
+    ownerEmail: DEMO_MEMBER_EMAIL,
+  },
+  {
+    company: 'Acme Corp',
+    product: 'Premium support',
+    value: 18_000,
+    stage: 'Won 🎉',
+    close: '2026-02-27',
+    ownerEmail: DEMO_MEMBER_EMAIL,
+  },
+  {
+    company: 'Globex Corporation',
+    product: 'Factory analytics rollout',
+    value: 85_000,
+    stage: 'Lead',
+    close: '2027-02-10',
+    ownerEmail: 'sam.rivera@example.com',
+  },
+  {
+    company: 'Initech',
+    product: 'Platform renewal',
+    value: 64_000,
+    stage: 'Won 🎉',
+    close: '2026-03-31',
+    ownerEmail: 'priya.shah@example.com',
+  },
+  {
+    company: 'Hooli',
+    product: 'Data residency add-on',
+    value: 45_000,
+    stage: 'Nurture',
+    close: '2026-09-01',
+    ownerEmail: 'marcus.lee@example.com',
+  },
+  {
+    company: 'Umbrella Health',
+    product: 'Patient portal',
+    value: 210_000,
+    stage: 'In Progress',
+    close: '2027-01-20',
+    ownerEmail: DEMO_MEMBER_EMAIL,
+  },
+  {
+    company: 'Cyberdyne Systems',
+    product: 'Security audit',
+    value: 38_000,
+    stage: 'Lost',
+    close: '2026-02-14',
+    ownerEmail: 'sam.rivera@example.com',
+  },
+  {
+    company: 'Quantum Ledger',
+    product: 'Compliance suite',
+    value: 150_000,
+    stage: 'Nurture',
+    close: '2027-06-30',
+    ownerEmail: 'priya.shah@example.com',
+  },
+  {
+    company: 'Northwind Capital',
+    product: 'Pilot',
+    value: 12_000,
+    stage: 'Lead',
+    close: '2026-05-15',
+    ownerEmail: 'marcus.lee@example.com',
+  },
+  {
+    company: 'Brightwave Energy',
+    product: 'Grid monitoring',
+    value: 97_500,
+    stage: 'In Progress',
+    close: '2026-12-05',
+    ownerEmail: 'sam.rivera@example.com',
+  },
 ];
 
-const PROBABILITY: Record<string, number> = { Lead: 10, "In Progress": 50, "Won 🎉": 100, Lost: 0, Nurture: 20 };
+const PROBABILITY: Record<string, number> = { Lead: 10, 'In Progress': 50, 'Won 🎉': 100, Lost: 0, Nurture: 20 };
 
 function seedDeals(b: SeedBuilder, schema: Schema, companies: RecordRow[]): RecordRow[] {
   const seeds: DealSeed[] = [...FEATURED_DEALS];
-  const stageBag = ["Lead", "Lead", "In Progress", "In Progress", "In Progress", "Won 🎉", "Won 🎉", "Lost", "Lost", "Nurture", "Nurture"];
-  const start = Date.parse("2026-01-01T00:00:00Z");
-  const span = Date.parse("2027-12-31T00:00:00Z") - start;
+  const stageBag = [
+    'Lead',
+    'Lead',
+    'In Progress',
+    'In Progress',
+    'In Progress',
+    'Won 🎉',
+    'Won 🎉',
+    'Lost',
+    'Lost',
+    'Nurture',
+    'Nurture',
+  ];
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const span = Date.parse('2027-12-31T00:00:00Z') - start;
   const usedNames = new Set(seeds.map((s) => `${s.company} — ${s.product}`));
   while (seeds.length < 60) {
     const companyRecord = b.rng.pick(companies);
@@ -547,21 +1250,23 @@ function seedDeals(b: SeedBuilder, schema: Schema, companies: RecordRow[]): Reco
     });
   }
   const companyByName = new Map(companies.map((c) => [b.store.recordText(c), c]));
-  const teamAttribute = b.store.findAttribute({ kind: "object", id: schema.companies.id }, "team");
+  const teamAttribute = b.store.findAttribute({ kind: 'object', id: schema.companies.id }, 'team');
   return seeds.map((seed) => {
     const companyRecord = companyByName.get(seed.company);
     if (!companyRecord || !teamAttribute) throw new Error(`unknown company ${seed.company}`);
     const owner = seed.ownerEmail ? b.store.memberByEmail(seed.ownerEmail) : b.rng.pick(b.activeMembers());
     const team = b.store.referenceTargets(companyRecord, teamAttribute);
-    const location = [...companyRecord.values.values()].flat().find((v) => v.data.type === "location")?.data;
-    const city = CITIES.find((c) => location?.type === "location" && c.locality === location.locality);
+    const location = [...companyRecord.values.values()].flat().find((v) => v.data.type === 'location')?.data;
+    const city = CITIES.find((c) => location?.type === 'location' && c.locality === location.locality);
     const values: Record<string, unknown> = {
       name: `${seed.company} — ${seed.product}`,
       stage: seed.stage,
       owner: owner?.email_address ?? DEMO_MEMBER_EMAIL,
       value: seed.value,
-      associated_company: { target_object: "companies", target_record_id: companyRecord.id },
-      associated_people: b.rng.sample(team, b.rng.int(1, 2)).map((id) => ({ target_object: "people", target_record_id: id })),
+      associated_company: { target_object: 'companies', target_record_id: companyRecord.id },
+      associated_people: b.rng
+        .sample(team, b.rng.int(1, 2))
+        .map((id) => ({ target_object: 'people', target_record_id: id })),
       close_date: seed.close,
       probability: PROBABILITY[seed.stage] ?? 0,
       region: city?.salesRegion ?? b.rng.pick(REGIONS),
@@ -572,45 +1277,94 @@ function seedDeals(b: SeedBuilder, schema: Schema, companies: RecordRow[]): Reco
 }
 
 function seedPipeline(b: SeedBuilder, schema: Schema, deals: RecordRow[]): void {
-  const stageAttribute = b.store.findAttribute({ kind: "object", id: schema.deals.id }, "stage");
+  const stageAttribute = b.store.findAttribute({ kind: 'object', id: schema.deals.id }, 'stage');
   const stageOf = (deal: RecordRow): string => {
     const value = stageAttribute ? b.store.valuesOf(stageAttribute, deal)[0]?.data : undefined;
-    return value?.type === "status" ? (stageAttribute?.statuses.find((s) => s.id === value.status_id)?.title ?? "") : "";
+    return value?.type === 'status'
+      ? (stageAttribute?.statuses.find((s) => s.id === value.status_id)?.title ?? '')
+      : '';
   };
-  const nextSteps = ["Send proposal", "Schedule demo", "Security review", "Legal redlines", "Intro to champion", "Pricing call"];
+  const nextSteps = [
+    'Send proposal',
+    'Schedule demo',
+    'Security review',
+    'Legal redlines',
+    'Intro to champion',
+    'Pricing call',
+  ];
   for (const deal of deals) {
     const stage = stageOf(deal);
-    if (stage === "Lost") continue;
+    if (stage === 'Lost') continue;
     const listStage =
-      stage === "Lead" ? b.rng.pick(["Prospecting", "Qualified"])
-      : stage === "In Progress" ? b.rng.pick(["Proposal", "Negotiation"])
-      : stage === "Won 🎉" ? "Closed won"
-      : "Qualified";
-    const values: Record<string, unknown> = { stage: listStage, priority: b.rng.pick(["High", "Medium", "Low"]) };
-    if (listStage !== "Closed won") values.next_step = b.rng.pick(nextSteps);
+      stage === 'Lead'
+        ? b.rng.pick(['Prospecting', 'Qualified'])
+        : stage === 'In Progress'
+          ? b.rng.pick(['Proposal', 'Negotiation'])
+          : stage === 'Won 🎉'
+            ? 'Closed won'
+            : 'Qualified';
+    const values: Record<string, unknown> = { stage: listStage, priority: b.rng.pick(['High', 'Medium', 'Low']) };
+    if (listStage !== 'Closed won') values.next_step = b.rng.pick(nextSteps);
     b.createEntry(schema.pipeline, deal, values, b.ctx(b.demoMember()));
   }
 }
 
-function seedNotesAndTasks(b: SeedBuilder, schema: Schema, companies: RecordRow[], people: RecordRow[], deals: RecordRow[]): void {
+function seedNotesAndTasks(
+  b: SeedBuilder,
+  schema: Schema,
+  companies: RecordRow[],
+  people: RecordRow[],
+  deals: RecordRow[],
+): void {
   const byName = (rows: RecordRow[], name: string): RecordRow => {
     const row = rows.find((r) => b.store.recordText(r) === name);
     if (!row) throw new Error(`seed record ${name} not found`);
     return row;
   };
-  const acme = byName(companies, "Acme Corp");
-  const acmeDeal = byName(deals, "Acme Corp — Enterprise license");
-  const umbrellaDeal = byName(deals, "Umbrella Health — Patient portal");
-  const alice = byName(people, "Alice Johnson");
-  const globex = byName(companies, "Globex Corporation");
-  const quantumDeal = byName(deals, "Quantum Ledger — Compliance suite");
+  const acme = byName(companies, 'Acme Corp');
+  const acmeDeal = byName(deals, 'Acme Corp — Enterprise license');
+  const umbrellaDeal = byName(deals, 'Umbrella Health — Patient portal');
+  const alice = byName(people, 'Alice Johnson');
+  const globex = byName(companies, 'Globex Corporation');
+  const quantumDeal = byName(deals, 'Quantum Ledger — Compliance suite');
   const notes: { parent: RecordRow; object: ObjectDef; title: string; markdown: string }[] = [
-    { parent: acme, object: schema.companies, title: "Quarterly business review", markdown: "## QBR summary\n- Usage up **35%** quarter over quarter\n- Wants SSO and audit logs before expanding\n- Renewal owner: Ben Carter" },
-    { parent: acmeDeal, object: schema.deals, title: "Pricing discussion", markdown: "Alice asked for a **multi-year discount**. We offered 12% for a 3-year term; waiting on procurement." },
-    { parent: alice, object: schema.people, title: "Intro call", markdown: "Alice leads a team of 40 engineers and is the technical champion for the Enterprise license." },
-    { parent: umbrellaDeal, object: schema.deals, title: "Security questionnaire", markdown: "Sent the HIPAA questionnaire back on Friday. Open items:\n1. Data retention policy\n2. BAA signature" },
-    { parent: globex, object: schema.companies, title: "Plant visit", markdown: "Visited the Chicago plant. They run ~4,000 sensors per line and want *real-time* dashboards." },
-    { parent: quantumDeal, object: schema.deals, title: "Moved to nurture", markdown: "Budget frozen until the next fiscal year. Check back in Q1." },
+    {
+      parent: acme,
+      object: schema.companies,
+      title: 'Quarterly business review',
+      markdown:
+        '## QBR summary\n- Usage up **35%** quarter over quarter\n- Wants SSO and audit logs before expanding\n- Renewal owner: Ben Carter',
+    },
+    {
+      parent: acmeDeal,
+      object: schema.deals,
+      title: 'Pricing discussion',
+      markdown: 'Alice asked for a **multi-year discount**. We offered 12% for a 3-year term; waiting on procurement.',
+    },
+    {
+      parent: alice,
+      object: schema.people,
+      title: 'Intro call',
+      markdown: 'Alice leads a team of 40 engineers and is the technical champion for the Enterprise license.',
+    },
+    {
+      parent: umbrellaDeal,
+      object: schema.deals,
+      title: 'Security questionnaire',
+      markdown: 'Sent the HIPAA questionnaire back on Friday. Open items:\n1. Data retention policy\n2. BAA signature',
+    },
+    {
+      parent: globex,
+      object: schema.companies,
+      title: 'Plant visit',
+      markdown: 'Visited the Chicago plant. They run ~4,000 sensors per line and want *real-time* dashboards.',
+    },
+    {
+      parent: quantumDeal,
+      object: schema.deals,
+      title: 'Moved to nurture',
+      markdown: 'Budget frozen until the next fiscal year. Check back in Q1.',
+    },
   ];
   for (const note of notes) {
     const ctx = b.ctx(b.demoMember());
@@ -627,12 +1381,42 @@ function seedNotesAndTasks(b: SeedBuilder, schema: Schema, companies: RecordRow[
     });
   }
   const tasks: { content: string; deadline: string | null; done: boolean; links: RecordRow[]; assignee: string }[] = [
-    { content: "Send the revised Enterprise license proposal to Acme", deadline: "2026-12-04T17:00:00.000000000Z", done: false, links: [acme, acmeDeal], assignee: DEMO_MEMBER_EMAIL },
-    { content: "Book a follow-up call with Alice Johnson", deadline: "2026-12-01T15:00:00.000000000Z", done: false, links: [alice], assignee: DEMO_MEMBER_EMAIL },
-    { content: "Answer the Umbrella Health security questionnaire", deadline: "2026-11-20T17:00:00.000000000Z", done: true, links: [umbrellaDeal], assignee: "priya.shah@example.com" },
-    { content: "Prepare the Globex plant analytics demo", deadline: "2026-12-15T16:00:00.000000000Z", done: false, links: [globex], assignee: "sam.rivera@example.com" },
-    { content: "Check in with Quantum Ledger about next year's budget", deadline: "2027-01-11T10:00:00.000000000Z", done: false, links: [quantumDeal], assignee: "priya.shah@example.com" },
-    { content: "Update the Q1 forecast", deadline: null, done: false, links: [], assignee: "marcus.lee@example.com" },
+    {
+      content: 'Send the revised Enterprise license proposal to Acme',
+      deadline: '2026-12-04T17:00:00.000000000Z',
+      done: false,
+      links: [acme, acmeDeal],
+      assignee: DEMO_MEMBER_EMAIL,
+    },
+    {
+      content: 'Book a follow-up call with Alice Johnson',
+      deadline: '2026-12-01T15:00:00.000000000Z',
+      done: false,
+      links: [alice],
+      assignee: DEMO_MEMBER_EMAIL,
+    },
+    {
+      content: 'Answer the Umbrella Health security questionnaire',
+      deadline: '2026-11-20T17:00:00.000000000Z',
+      done: true,
+      links: [umbrellaDeal],
+      assignee: 'priya.shah@example.com',
+    },
+    {
+      content: 'Prepare the Globex plant analytics demo',
+      deadline: '2026-12-15T16:00:00.000000000Z',
+      done: false,
+      links: [globex],
+      assignee: 'sam.rivera@example.com',
+    },
+    {
+      content: "Check in with Quantum Ledger about next year's budget",
+      deadline: '2027-01-11T10:00:00.000000000Z',
+      done: false,
+      links: [quantumDeal],
+      assignee: 'priya.shah@example.com',
+    },
+    { content: 'Update the Q1 forecast', deadline: null, done: false, links: [], assignee: 'marcus.lee@example.com' },
   ];
   for (const task of tasks) {
     const ctx = b.ctx(b.demoMember());
@@ -645,7 +1429,7 @@ function seedNotesAndTasks(b: SeedBuilder, schema: Schema, companies: RecordRow[
       is_completed: task.done,
       completed_at: task.done ? ctx.now : null,
       linked_records: task.links.map((r) => ({ target_object_id: r.object_id, target_record_id: r.id })),
-      assignees: assignee ? [{ referenced_actor_type: "workspace-member", referenced_actor_id: assignee.id }] : [],
+      assignees: assignee ? [{ referenced_actor_type: 'workspace-member', referenced_actor_id: assignee.id }] : [],
       created_by_actor: ctx.actor,
       created_at: ctx.now,
     });
@@ -654,7 +1438,7 @@ function seedNotesAndTasks(b: SeedBuilder, schema: Schema, companies: RecordRow[
 
 /** Builds a fresh store holding the demo workspace. */
 export function createSeedStore(options: { webUrlBase?: string } = {}): Store {
-  const b = new SeedBuilder(options.webUrlBase ?? "https://app.attio.com");
+  const b = new SeedBuilder(options.webUrlBase ?? 'https://app.attio.com');
   seedMembers(b);
   const schema = seedSchema(b);
   const companies = seedCompanies(b, schema);

@@ -2,10 +2,10 @@
 // 127.0.0.1:${ATTIO_STANDIN_PORT:-8789}. Extra redirect URIs for the default client
 // come from ATTIO_STANDIN_REDIRECT_URIS (comma separated). Tests import
 // startAttioStandin({ port: 0 }) to get a random free port.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pathToFileURL } from "node:url";
-import { type AttioStandinOptions, createAttioStandin, type AttioStandin } from "./app.ts";
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { type AttioStandin, type AttioStandinOptions, createAttioStandin } from './app.ts';
 
 export interface StartOptions extends AttioStandinOptions {
   port?: number;
@@ -26,29 +26,29 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
     const value = req.rawHeaders[i + 1];
     if (name !== undefined && value !== undefined) headers.append(name, value);
   }
-  const method = req.method ?? "GET";
+  const method = req.method ?? 'GET';
   let body: Uint8Array | undefined;
-  if (method !== "GET" && method !== "HEAD") {
+  if (method !== 'GET' && method !== 'HEAD') {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     body = new Uint8Array(Buffer.concat(chunks));
   }
-  return new Request(new URL(req.url ?? "/", origin), { method, headers, body });
+  return new Request(new URL(req.url ?? '/', origin), { method, headers, body });
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") headers[name] = value;
+    if (name !== 'set-cookie') headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
   res.writeHead(response.status, headers);
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
 }
 
 export async function startAttioStandin(options: StartOptions = {}): Promise<RunningStandin> {
-  const host = options.host ?? "127.0.0.1";
+  const host = options.host ?? '127.0.0.1';
   const standin = createAttioStandin(options);
   let origin = `http://${host}`;
   const server = createServer((req, res) => {
@@ -59,18 +59,18 @@ export async function startAttioStandin(options: StartOptions = {}): Promise<Run
         await writeResponse(res, response);
         if (options.log) {
           // Path only: query strings may carry codes or state, never log them (or tokens).
-          const path = (req.url ?? "/").split("?")[0];
-          console.log(`${req.method ?? "GET"} ${path} ${response.status} ${Date.now() - started}ms`);
+          const path = (req.url ?? '/').split('?')[0];
+          console.log(`${req.method ?? 'GET'} ${path} ${response.status} ${Date.now() - started}ms`);
         }
       } catch (error) {
-        console.error("[attio-standin] request failed", error);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end("internal error");
+        console.error('[attio-standin] request failed', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('internal error');
       }
     })();
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once('error', reject);
     server.listen(options.port ?? 8789, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -87,9 +87,9 @@ export async function startAttioStandin(options: StartOptions = {}): Promise<Run
 }
 
 async function main(): Promise<void> {
-  const port = Number(process.env.ATTIO_STANDIN_PORT ?? "8789");
-  const redirectUris = (process.env.ATTIO_STANDIN_REDIRECT_URIS ?? "")
-    .split(",")
+  const port = Number(process.env.ATTIO_STANDIN_PORT ?? '8789');
+  const redirectUris = (process.env.ATTIO_STANDIN_REDIRECT_URIS ?? '')
+    .split(',')
     .map((u) => u.trim())
     .filter((u) => u.length > 0);
   const running = await startAttioStandin({ port, redirectUris, log: true });
@@ -101,8 +101,8 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 const entry = process.argv[1];

@@ -1,17 +1,20 @@
 // `sorts: [{ attribute, field?, direction }]` or `[{ path: [[obj, attr], ...], field?, direction }]`.
 // Rows without a value sort last. Select options sort by title, statuses by their order.
-import { z } from "zod";
-import { filterError } from "./errors.ts";
-import type { AttributeDef, ParentRef, Row } from "./model.ts";
-import { defaultProperty, findProperty, type PropertyDesc, type PropValue } from "./properties.ts";
-import type { Store } from "./store.ts";
-import { timestampToMs } from "./util.ts";
+import { z } from 'zod';
+import { filterError } from './errors.ts';
+import type { AttributeDef, ParentRef, Row } from './model.ts';
+import { defaultProperty, findProperty, type PropertyDesc, type PropValue } from './properties.ts';
+import type { Store } from './store.ts';
+import { timestampToMs } from './util.ts';
 
 export const sortSchema = z
   .object({
-    direction: z.enum(["asc", "desc"]),
+    direction: z.enum(['asc', 'desc']),
     attribute: z.string().optional(),
-    path: z.array(z.tuple([z.string(), z.string()])).min(1).optional(),
+    path: z
+      .array(z.tuple([z.string(), z.string()]))
+      .min(1)
+      .optional(),
     field: z.string().optional(),
   })
   .refine((s) => (s.attribute === undefined) !== (s.path === undefined), {
@@ -21,7 +24,7 @@ export const sortSchema = z
 export type SortInput = z.infer<typeof sortSchema>;
 
 interface SortKey {
-  hops: { attribute: AttributeDef | "parent_record" }[];
+  hops: { attribute: AttributeDef | 'parent_record' }[];
   attribute: AttributeDef;
   property: PropertyDesc;
   direction: 1 | -1;
@@ -30,29 +33,30 @@ interface SortKey {
 function resolveField(attribute: AttributeDef, field: string | undefined): PropertyDesc {
   if (field === undefined) return defaultProperty(attribute.type);
   const property = findProperty(attribute.type, field);
-  if (!property) throw filterError(`Unknown field "${field}" for attribute "${attribute.api_slug}" of type "${attribute.type}".`);
+  if (!property)
+    throw filterError(`Unknown field "${field}" for attribute "${attribute.api_slug}" of type "${attribute.type}".`);
   return property;
 }
 
 export function parseSorts(store: Store, parent: ParentRef, sorts: SortInput[]): SortKey[] {
   return sorts.map((sort) => {
-    const direction = sort.direction === "asc" ? 1 : -1;
+    const direction = sort.direction === 'asc' ? 1 : -1;
     if (sort.attribute !== undefined) {
       const attribute = store.findAttribute(parent, sort.attribute);
       if (!attribute) throw filterError(`Unknown attribute slug: ${sort.attribute}`);
       return { hops: [], attribute, property: resolveField(attribute, sort.field), direction };
     }
     const path = sort.path ?? [];
-    const hops: SortKey["hops"] = [];
+    const hops: SortKey['hops'] = [];
     let current: ParentRef = parent;
     let last: AttributeDef | undefined;
     path.forEach(([, attributeRef], index) => {
       const isLast = index === path.length - 1;
-      if (!isLast && attributeRef === "parent_record" && current.kind === "list") {
+      if (!isLast && attributeRef === 'parent_record' && current.kind === 'list') {
         const list = store.lists.get(current.id);
-        if (!list) throw filterError("Unknown list in sort path.");
-        hops.push({ attribute: "parent_record" });
-        current = { kind: "object", id: list.parent_object_id };
+        if (!list) throw filterError('Unknown list in sort path.');
+        hops.push({ attribute: 'parent_record' });
+        current = { kind: 'object', id: list.parent_object_id };
         return;
       }
       const attribute = store.findAttribute(current, attributeRef);
@@ -62,13 +66,13 @@ export function parseSorts(store: Store, parent: ParentRef, sorts: SortInput[]):
         return;
       }
       const target = attribute.allowed_object_ids?.[0];
-      if (attribute.type !== "record-reference" || !target) {
+      if (attribute.type !== 'record-reference' || !target) {
         throw filterError(`Sort path attribute "${attributeRef}" is not a record reference.`);
       }
       hops.push({ attribute });
-      current = { kind: "object", id: target };
+      current = { kind: 'object', id: target };
     });
-    if (!last) throw filterError("Sort path must end with an attribute.");
+    if (!last) throw filterError('Sort path must end with an attribute.');
     return { hops, attribute: last, property: resolveField(last, sort.field), direction };
   });
 }
@@ -78,11 +82,14 @@ function sortValue(store: Store, key: SortKey, row: Row): PropValue {
   for (const hop of key.hops) {
     if (!current) return null;
     let nextId: string | undefined;
-    if (hop.attribute === "parent_record") {
-      nextId = "parent_record_id" in current && typeof current.parent_record_id === "string" ? current.parent_record_id : undefined;
+    if (hop.attribute === 'parent_record') {
+      nextId =
+        'parent_record_id' in current && typeof current.parent_record_id === 'string'
+          ? current.parent_record_id
+          : undefined;
     } else {
       const first = store.valuesOf(hop.attribute, current)[0]?.data;
-      nextId = first?.type === "record-reference" ? first.target_record_id : undefined;
+      nextId = first?.type === 'record-reference' ? first.target_record_id : undefined;
     }
     current = nextId ? store.records.get(nextId) : undefined;
   }
@@ -92,11 +99,11 @@ function sortValue(store: Store, key: SortKey, row: Row): PropValue {
 }
 
 function comparable(property: PropertyDesc, value: PropValue): string | number | null {
-  if (value === null || value === "") return null;
-  if (typeof value === "object") return property.name === "status" ? value.order : value.title.toLowerCase();
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (property.kind === "timestamp" && typeof value === "string") return timestampToMs(value);
-  if (typeof value === "string") return value.toLowerCase();
+  if (value === null || value === '') return null;
+  if (typeof value === 'object') return property.name === 'status' ? value.order : value.title.toLowerCase();
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (property.kind === 'timestamp' && typeof value === 'string') return timestampToMs(value);
+  if (typeof value === 'string') return value.toLowerCase();
   return value;
 }
 
@@ -114,7 +121,7 @@ export function sortRows<T extends Row>(store: Store, rows: T[], keys: SortKey[]
       if (x === y) continue;
       if (x === null) return 1;
       if (y === null) return -1;
-      const diff = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+      const diff = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
       if (diff !== 0) return diff * key.direction;
     }
     return a.index - b.index;

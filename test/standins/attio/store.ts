@@ -1,6 +1,6 @@
 // The workspace data: lookups by slug or ID, computed (virtual) values and
 // relationship-aware mutations. Pure data logic, no HTTP.
-import { notFound } from "./errors.ts";
+import { notFound } from './errors.ts';
 import type {
   Actor,
   AttributeDef,
@@ -17,9 +17,9 @@ import type {
   Workspace,
   WorkspaceMember,
   WriteContext,
-} from "./model.ts";
+} from './model.ts';
 
-const SINGULAR_URL_SEGMENT: Record<string, string> = { companies: "company", people: "person", deals: "deal" };
+const SINGULAR_URL_SEGMENT: Record<string, string> = { companies: 'company', people: 'person', deals: 'deal' };
 
 export class Store {
   readonly workspace: Workspace;
@@ -35,7 +35,7 @@ export class Store {
 
   constructor(workspace: Workspace, webUrlBase: string) {
     this.workspace = workspace;
-    this.webUrlBase = webUrlBase.replace(/\/+$/, "");
+    this.webUrlBase = webUrlBase.replace(/\/+$/, '');
   }
 
   // ---- objects and lists -------------------------------------------------
@@ -71,7 +71,7 @@ export class Store {
   }
 
   parentSlug(parent: ParentRef): string {
-    if (parent.kind === "object") return this.objects.get(parent.id)?.api_slug ?? parent.id;
+    if (parent.kind === 'object') return this.objects.get(parent.id)?.api_slug ?? parent.id;
     return this.lists.get(parent.id)?.api_slug ?? parent.id;
   }
 
@@ -101,18 +101,18 @@ export class Store {
   valuesOf(attribute: AttributeDef, row: Row): StoredValue[] {
     const meta = { active_from: row.created_at, created_by_actor: systemActor() };
     switch (attribute.virtual) {
-      case "record_id":
-      case "entry_id":
-        return [{ ...meta, data: { type: "text", value: row.id } }];
-      case "created_at":
-        return [{ ...meta, data: { type: "timestamp", value: row.created_at } }];
-      case "created_by":
+      case 'record_id':
+      case 'entry_id':
+        return [{ ...meta, data: { type: 'text', value: row.id } }];
+      case 'created_at':
+        return [{ ...meta, data: { type: 'timestamp', value: row.created_at } }];
+      case 'created_by':
         return [
           {
             ...meta,
             data: {
-              type: "actor-reference",
-              referenced_actor_type: row.created_by.type ?? "system",
+              type: 'actor-reference',
+              referenced_actor_type: row.created_by.type ?? 'system',
               referenced_actor_id: row.created_by.id,
             },
           },
@@ -149,20 +149,20 @@ export class Store {
   }
 
   webUrl(record: RecordRow): string {
-    const slug = this.objects.get(record.object_id)?.api_slug ?? "record";
+    const slug = this.objects.get(record.object_id)?.api_slug ?? 'record';
     const segment = SINGULAR_URL_SEGMENT[slug] ?? slug;
     return `${this.webUrlBase}/${this.workspace.slug}/${segment}/${record.id}/overview`;
   }
 
   /** Human-readable label used by search: the name of the record. */
   recordText(record: RecordRow): string {
-    const name = this.findAttribute({ kind: "object", id: record.object_id }, "name");
-    if (!name) return "";
+    const name = this.findAttribute({ kind: 'object', id: record.object_id }, 'name');
+    if (!name) return '';
     const first = this.valuesOf(name, record)[0]?.data;
-    if (!first) return "";
-    if (first.type === "personal-name") return first.full_name;
-    if (first.type === "text") return first.value;
-    return "";
+    if (!first) return '';
+    if (first.type === 'personal-name') return first.full_name;
+    if (first.type === 'text') return first.value;
+    return '';
   }
 
   memberByEmail(email: string): WorkspaceMember | undefined {
@@ -190,7 +190,7 @@ export class Store {
   referenceTargets(row: Row, attribute: AttributeDef): string[] {
     const out: string[] = [];
     for (const v of row.values.get(attribute.id) ?? []) {
-      if (v.data.type === "record-reference") out.push(v.data.target_record_id);
+      if (v.data.type === 'record-reference') out.push(v.data.target_record_id);
     }
     return out;
   }
@@ -203,7 +203,7 @@ export class Store {
     record: RecordRow,
     attribute: AttributeDef,
     targetIds: string[],
-    mode: "replace" | "append",
+    mode: 'replace' | 'append',
     ctx: WriteContext,
   ): void {
     const inverse = attribute.relationship_attribute_id
@@ -214,7 +214,7 @@ export class Store {
     }
     const current = this.referenceTargets(record, attribute);
     const wanted = [...new Set(targetIds)];
-    const keepAll = mode === "append" && attribute.is_multiselect;
+    const keepAll = mode === 'append' && attribute.is_multiselect;
     for (const targetId of current) {
       if (!keepAll && !wanted.includes(targetId)) this.unlinkPair(record, attribute, targetId, inverse);
     }
@@ -235,8 +235,8 @@ export class Store {
         if (holder) this.unlinkPair(holder, x, b.id, y);
       }
     }
-    appendValue(a, x, { type: "record-reference", target_object_id: b.object_id, target_record_id: b.id }, ctx);
-    appendValue(b, y, { type: "record-reference", target_object_id: a.object_id, target_record_id: a.id }, ctx);
+    appendValue(a, x, { type: 'record-reference', target_object_id: b.object_id, target_record_id: b.id }, ctx);
+    appendValue(b, y, { type: 'record-reference', target_object_id: a.object_id, target_record_id: a.id }, ctx);
   }
 
   private unlinkPair(a: RecordRow, x: AttributeDef, bId: string, y: AttributeDef): void {
@@ -263,7 +263,7 @@ export class Store {
 }
 
 export function systemActor(): Actor {
-  return { type: "system", id: null };
+  return { type: 'system', id: null };
 }
 
 function makeValue(data: ValueData, ctx: WriteContext): StoredValue {
@@ -279,7 +279,7 @@ function appendValue(row: Row, attribute: AttributeDef, data: ValueData, ctx: Wr
 function removeReferences(row: Row, attributeId: string, targetId: string): void {
   const list = row.values.get(attributeId);
   if (!list) return;
-  const kept = list.filter((v) => !(v.data.type === "record-reference" && v.data.target_record_id === targetId));
+  const kept = list.filter((v) => !(v.data.type === 'record-reference' && v.data.target_record_id === targetId));
   if (kept.length === list.length) return;
   if (kept.length === 0) row.values.delete(attributeId);
   else row.values.set(attributeId, kept);
@@ -288,20 +288,20 @@ function removeReferences(row: Row, attributeId: string, targetId: string): void
 /** Identity of a value, for de-duplication and uniqueness checks. */
 export function valueKey(data: ValueData): string {
   switch (data.type) {
-    case "domain":
+    case 'domain':
       return `domain:${data.domain}`;
-    case "email-address":
+    case 'email-address':
       return `email:${data.email_address}`;
-    case "phone-number":
+    case 'phone-number':
       return `phone:${data.phone_number}`;
-    case "record-reference":
+    case 'record-reference':
       return `ref:${data.target_record_id}`;
-    case "select":
+    case 'select':
       return `option:${data.option_id}`;
-    case "status":
+    case 'status':
       return `status:${data.status_id}`;
-    case "actor-reference":
-      return `actor:${data.referenced_actor_type}:${data.referenced_actor_id ?? ""}`;
+    case 'actor-reference':
+      return `actor:${data.referenced_actor_type}:${data.referenced_actor_id ?? ''}`;
     default:
       return JSON.stringify(data);
   }

@@ -2,13 +2,13 @@
 // UUIDs and Attio's timestamp / date formats.
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function describeType(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
   return typeof value;
 }
 
@@ -26,7 +26,7 @@ export function randomUuid(): string {
 export function randomHex(bytes: number): string {
   const buf = new Uint8Array(bytes);
   crypto.getRandomValues(buf);
-  return Array.from(buf, (b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Deterministic PRNG (mulberry32) so the seed is identical on every start. */
@@ -56,7 +56,7 @@ export class Rng {
 
   pick<T>(items: readonly T[]): T {
     const item = items[Math.floor(this.float() * items.length)];
-    if (item === undefined) throw new Error("Rng.pick on an empty list");
+    if (item === undefined) throw new Error('Rng.pick on an empty list');
     return item;
   }
 
@@ -77,14 +77,14 @@ export class Rng {
     for (let i = 0; i < 16; i++) bytes.push(Math.floor(this.float() * 256));
     bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
     bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-    const hex = bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+    const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 }
 
 /** Attio renders timestamps with nanosecond precision: 2023-01-02T13:00:00.000000000Z */
 export function toAttioTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000000Z");
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 }
 
 export function nowTimestamp(): string {
@@ -121,18 +121,18 @@ function parseInstant(input: string): ParsedInstant | null {
   if (probe.getUTCMonth() !== month - 1) return null; // e.g. 2023-02-31
   let offsetMinutes = 0;
   const zone = m[8];
-  if (zone !== undefined && zone !== "Z") {
-    const sign = zone.startsWith("-") ? -1 : 1;
-    const digits = zone.slice(1).replace(":", "");
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
     offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
   }
   const secondsMs = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
   return {
     secondsMs,
-    fraction: (m[7] ?? "").padEnd(9, "0"),
+    fraction: (m[7] ?? '').padEnd(9, '0'),
     hasTime: m[4] !== undefined,
     hasZone: zone !== undefined,
-    localDate: `${m[1]}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`,
+    localDate: `${m[1]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
   };
 }
 
@@ -162,27 +162,27 @@ export function timestampToMs(input: string): number | null {
 }
 
 /** Root domain: the label before the public suffix (simplified list of two-part suffixes). */
-const TWO_PART_SUFFIXES = new Set(["co.uk", "org.uk", "ac.uk", "com.au", "co.nz", "co.jp", "com.br", "co.in"]);
+const TWO_PART_SUFFIXES = new Set(['co.uk', 'org.uk', 'ac.uk', 'com.au', 'co.nz', 'co.jp', 'com.br', 'co.in']);
 
 export function rootDomainOf(domain: string): string {
-  const labels = domain.split(".").filter((l) => l.length > 0);
-  if (labels.length <= 2) return labels.join(".");
-  const lastTwo = labels.slice(-2).join(".");
-  if (TWO_PART_SUFFIXES.has(lastTwo)) return labels.slice(-3).join(".");
+  const labels = domain.split('.').filter((l) => l.length > 0);
+  if (labels.length <= 2) return labels.join('.');
+  const lastTwo = labels.slice(-2).join('.');
+  if (TWO_PART_SUFFIXES.has(lastTwo)) return labels.slice(-3).join('.');
   return lastTwo;
 }
 
 /** A plaintext rendering of the small markdown subset Attio supports in notes. */
 export function markdownToPlaintext(markdown: string): string {
   return markdown
-    .split("\n")
+    .split('\n')
     .map((line) =>
       line
-        .replace(/^#{1,3}\s+/, "")
-        .replace(/^\s*[-*+]\s+/, "")
-        .replace(/\[([^\]]+)\]\(([^)]+)\)/g, "$1")
-        .replace(/(\*\*|__|~~|==)(.+?)\1/g, "$2")
-        .replace(/([*_])(.+?)\1/g, "$2"),
+        .replace(/^#{1,3}\s+/, '')
+        .replace(/^\s*[-*+]\s+/, '')
+        .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1')
+        .replace(/(\*\*|__|~~|==)(.+?)\1/g, '$2')
+        .replace(/([*_])(.+?)\1/g, '$2'),
     )
-    .join("\n");
+    .join('\n');
 }

@@ -1,10 +1,10 @@
 // GET /v2/self (token introspection) and the workspace member endpoints.
-import type { Hono } from "hono";
-import { type AppEnv, type AuthState, TOKEN_SCOPE, tokenFromHeader } from "./auth.ts";
-import { jsonResponse, notFound } from "./errors.ts";
-import type { RouteDeps } from "./http.ts";
-import type { WorkspaceMember } from "./model.ts";
-import type { Store } from "./store.ts";
+import type { Hono } from 'hono';
+import { type AppEnv, type AuthState, TOKEN_SCOPE, tokenFromHeader } from './auth.ts';
+import { jsonResponse, notFound } from './errors.ts';
+import type { RouteDeps } from './http.ts';
+import type { WorkspaceMember } from './model.ts';
+import type { Store } from './store.ts';
 
 export function renderMember(store: Store, member: WorkspaceMember): Record<string, unknown> {
   return {
@@ -20,21 +20,21 @@ export function renderMember(store: Store, member: WorkspaceMember): Record<stri
 
 export function registerWorkspaceRoutes(api: Hono<AppEnv>, deps: RouteDeps & { auth: () => AuthState }): void {
   // An unknown or revoked token answers 200 { active: false }, like OAuth introspection.
-  api.get("/self", (c) => {
+  api.get('/self', (c) => {
     const store = deps.store();
-    const raw = tokenFromHeader(c.req.header("authorization"));
+    const raw = tokenFromHeader(c.req.header('authorization'));
     const token = raw === null ? undefined : deps.auth().lookup(raw);
     if (!token) return jsonResponse({ active: false });
     return jsonResponse({
       active: true,
       scope: TOKEN_SCOPE,
       client_id: token.clientId,
-      token_type: "Bearer",
+      token_type: 'Bearer',
       exp: null,
       iat: token.iat,
       sub: store.workspace.id,
       aud: token.clientId,
-      iss: "attio.com",
+      iss: 'attio.com',
       authorized_by_workspace_member_id: token.memberId,
       workspace_id: store.workspace.id,
       workspace_name: store.workspace.name,
@@ -43,14 +43,14 @@ export function registerWorkspaceRoutes(api: Hono<AppEnv>, deps: RouteDeps & { a
     });
   });
 
-  api.get("/workspace_members", () => {
+  api.get('/workspace_members', () => {
     const store = deps.store();
     return jsonResponse({ data: [...store.members.values()].map((m) => renderMember(store, m)) });
   });
 
-  api.get("/workspace_members/:workspace_member_id", (c) => {
+  api.get('/workspace_members/:workspace_member_id', (c) => {
     const store = deps.store();
-    const id = c.req.param("workspace_member_id");
+    const id = c.req.param('workspace_member_id');
     const member = store.members.get(id);
     if (!member) throw notFound(`Workspace member with ID "${id}" not found.`);
     return jsonResponse({ data: renderMember(store, member) });
