@@ -14,7 +14,12 @@ export function healthResponse(report: ConfigReport): Response {
 /** Every other route while the configuration is incomplete: say so, in the client's language. */
 export function notConfiguredResponse(request: Request, report: Extract<ConfigReport, { ok: false }>): Response {
   console.error(
-    JSON.stringify({ event: 'not_configured', missing: Object.keys(report.checks).filter((k) => !report.checks[k]) }),
+    JSON.stringify({
+      event: 'not_configured',
+      missing: Object.entries(report.checks)
+        .filter(([, ok]) => !ok)
+        .map(([name]) => name),
+    }),
   );
   const message = 'This MCP server is not configured yet. Its administrator can see what is missing at /health.';
   if ((request.headers.get('Accept') ?? '').includes('text/html')) {

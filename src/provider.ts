@@ -1,4 +1,4 @@
-import { OAuthError, OAuthProvider } from '@cloudflare/workers-oauth-provider';
+import { OAuthError, OAuthProvider, type OAuthResourceContext } from '@cloudflare/workers-oauth-provider';
 import { createAuthApp } from './auth/app';
 import { type Config, readConfig } from './config';
 import { McpSession } from './mcp/agent';
@@ -8,20 +8,18 @@ import { activeUpstream } from './upstreams';
 /** Access tokens live an hour; a refresh is where a revoked upstream grant is noticed. */
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
-type ApiHandler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
+type McpHandler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
 
 /**
  * Hands the MCP session the scopes of the token that made this request (the library verified
  * it and put them in `ctx.auth`), so tools check the current token, not the one that opened
  * the session.
  */
-function withTokenScopes(handler: {
-  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response>;
-}): ApiHandler {
+function withTokenScopes(handler: McpHandler): McpHandler {
   return {
     fetch(request, env, ctx) {
-      const context = ctx as ExecutionContext & { props?: Record<string, unknown>; auth?: { scope?: string[] } };
-      context.props = { ...context.props, scopes: context.auth?.scope ?? [] };
+      const { auth, props } = ctx as OAuthResourceContext<Record<string, unknown>>; // the library sets both
+      Object.assign(ctx, { props: { ...props, scopes: auth.scope } });
       return handler.fetch(request, env, ctx);
     },
   };
@@ -43,7 +41,7 @@ export function createProvider(config: Config): OAuthProvider<Env> {
     authorizeEndpoint: '/authorize',
     tokenEndpoint: '/token',
     clientRegistrationEndpoint: '/register',
-    scopesSupported: SCOPES_SUPPORTED,
+    scopesSupported: [...SCOPES_SUPPORTED],
     requiredScopes: BASELINE_SCOPES,
     resourceMetadata: {
       resource: config.publicUrl,

@@ -1,21 +1,22 @@
 /**
- * The scope catalogue this server grants. `mcp:read` is the baseline every session needs;
- * `mcp:write` unlocks tools that change data upstream. Published as `scopesSupported`.
+ * The scope catalogue this server grants, published as `scopesSupported`. `mcp:read` is the
+ * baseline every session needs; `mcp:write` unlocks tools that change data upstream.
  */
-export const SCOPES = {
+export const SCOPES_SUPPORTED = ['mcp:read', 'mcp:write'] as const;
+export type Scope = (typeof SCOPES_SUPPORTED)[number];
+
+/** What the consent page says each scope allows. */
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'mcp:read': 'Read your CRM data: records, notes, tasks and lists',
   'mcp:write': 'Create, change and delete CRM data on your behalf',
-} as const;
+};
 
-export type Scope = keyof typeof SCOPES;
-
-export const SCOPES_SUPPORTED = Object.keys(SCOPES) as Scope[];
 export const BASELINE_SCOPES: Scope[] = ['mcp:read'];
 /** What a client that asks for nothing we know (ChatGPT: no scope; Claude.ai: `claudeai`) is offered. */
 export const DEFAULT_GRANT: Scope[] = ['mcp:read', 'mcp:write'];
 
 export function isScope(value: string): value is Scope {
-  return Object.hasOwn(SCOPES, value);
+  return (SCOPES_SUPPORTED as readonly string[]).includes(value);
 }
 
 /**

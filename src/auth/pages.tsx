@@ -1,7 +1,7 @@
 import type { ConsentDescription } from '@cloudflare/workers-oauth-provider';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { SCOPES, type Scope } from '../scopes';
+import { SCOPE_DESCRIPTIONS, type Scope } from '../scopes';
 
 /*
  * The server's HTML pages. hono/jsx escapes every interpolated string, which matters here:
@@ -85,7 +85,7 @@ export function ConsentPage({ details, handle, offered, serverName, upstreamName
             <label>
               <input type="checkbox" name="scope" value={scope} checked />
               <span>
-                {SCOPES[scope]} <span class="muted">({scope})</span>
+                {SCOPE_DESCRIPTIONS[scope]} <span class="muted">({scope})</span>
               </span>
             </label>
           ))}

@@ -24,13 +24,13 @@ export function registerTools<Context>(
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (input: Record<string, unknown>): Promise<CallToolResult> => {
-        const { context, scopes } = session();
-        if (!scopes.includes(tool.scope)) {
-          return errorResult(
-            `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
-          );
-        }
         try {
+          const { context, scopes } = session();
+          if (!scopes.includes(tool.scope)) {
+            return errorResult(
+              `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
+            );
+          }
           const answer = await tool.handler(input, context);
           return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
         } catch (error) {
