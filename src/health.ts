@@ -4,10 +4,29 @@ import type { ConfigReport } from './config';
  * `/health`: one boolean per setting and binding, never a value, so an operator can see what
  * is missing without the page leaking a secret. 503 while anything is missing.
  */
-export function healthResponse(report: ConfigReport): Response {
+export function healthResponse(report: ConfigReport, requestOrigin: string): Response {
+  const checks = {
+    ...report.checks,
+    PUBLIC_URL_MATCHES_REQUEST: report.ok && report.config.publicUrl === requestOrigin,
+  };
   return Response.json(
-    { status: report.ok ? 'ok' : 'not_configured', checks: report.checks },
+    { status: report.ok ? 'ok' : 'not_configured', checks },
     { status: report.ok ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
+  );
+}
+
+/**
+ * A request on an origin other than PUBLIC_URL: browsers are sent to the same path on the right
+ * origin; API clients get 421 (Misdirected Request) naming the URL to use.
+ */
+export function wrongOriginResponse(request: Request, publicUrl: string): Response {
+  const url = new URL(request.url);
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    return new Response(null, { status: 308, headers: { Location: `${publicUrl}${url.pathname}${url.search}` } });
+  }
+  return Response.json(
+    { error: 'wrong_origin', error_description: `This MCP server is at ${publicUrl}; connect to ${publicUrl}/mcp.` },
+    { status: 421 },
   );
 }
 

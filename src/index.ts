@@ -1,6 +1,6 @@
 import type { OAuthProvider } from '@cloudflare/workers-oauth-provider';
 import { type ConfigReport, readConfig } from './config';
-import { healthResponse, notConfiguredResponse } from './health';
+import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
 import { createProvider } from './provider';
 
 export { McpSession } from './mcp/agent';
@@ -18,9 +18,12 @@ function providerFor(report: Extract<ConfigReport, { ok: true }>): OAuthProvider
 export default {
   async fetch(request, env, ctx): Promise<Response> {
     const report = readConfig(env);
-    const { pathname } = new URL(request.url);
-    if (pathname === '/health') return healthResponse(report);
+    const url = new URL(request.url);
+    if (url.pathname === '/health') return healthResponse(report, url.origin);
     if (!report.ok) return notConfiguredResponse(request, report);
+    // Tokens are bound to PUBLIC_URL: a client on another origin (127.0.0.1 for localhost, a
+    // workers.dev name for a custom domain) could sign in but never use its token.
+    if (url.origin !== report.config.publicUrl) return wrongOriginResponse(request, report.config.publicUrl);
     return providerFor(report).fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

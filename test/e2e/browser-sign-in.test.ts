@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type {
   OAuthClientInformationMixed,
@@ -118,7 +119,7 @@ class BrowserOAuthProvider implements OAuthClientProvider {
 }
 
 describe.runIf(haveChromium)('signing in through a real browser', () => {
-  it('approve on the consent page, sign in at Attio, and the client gets tokens and calls tools', async () => {
+  it('approve on the consent page, sign in at Attio; the client calls tools over both transports and refreshes', async () => {
     const provider = new BrowserOAuthProvider();
     const url = new URL(`${stack.origin}/mcp`);
     const client = new Client({ name: 'browser-e2e', version: '1.0.0' });
@@ -147,5 +148,22 @@ describe.runIf(haveChromium)('signing in through a real browser', () => {
     const result = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
     expect((result.structuredContent as { member: { email: string } }).member.email).toBe('demo@example.com');
     await client.close();
+
+    // The same tokens over legacy SSE.
+    const sse = new Client({ name: 'browser-e2e-sse', version: '1.0.0' });
+    await sse.connect(new SSEClientTransport(new URL(`${stack.origin}/sse`), { authProvider: provider }));
+    const search = (await sse.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
+    expect(JSON.stringify(search.structuredContent)).toContain('Acme');
+    await sse.close();
+
+    // An access token that no longer works is refreshed with the refresh token, without the browser.
+    const issued = provider.saved;
+    if (!issued?.refresh_token) throw new Error('no refresh token was issued');
+    provider.saveTokens({ ...issued, access_token: 'expired' });
+    const again = new Client({ name: 'browser-e2e-refresh', version: '1.0.0' });
+    await again.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+    expect(provider.saved?.access_token).not.toBe('expired');
+    expect(provider.saved?.refresh_token).not.toBe(issued.refresh_token);
+    await again.close();
   });
 });

@@ -2,7 +2,7 @@ import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { get, ORIGIN } from '../support/worker';
+import { get, ORIGIN, sendToWorker } from '../support/worker';
 
 /** Calls the Worker with a broken configuration, as a deployment that forgot something would. */
 function callWith(overrides: Record<string, unknown>, path: string, init: RequestInit = {}) {
@@ -59,5 +59,28 @@ describe('configuration that cannot crash the Worker', () => {
       checks: Record<string, boolean>;
     };
     expect(health.checks.PUBLIC_URL).toBe(false);
+  });
+});
+
+describe('requests on another origin than PUBLIC_URL', () => {
+  it('a browser is redirected to the same page on the public URL', async () => {
+    const response = await sendToWorker(
+      new Request('https://other.example.com/authorize?client_id=x&state=1', { redirect: 'manual' }),
+    );
+    expect(response.status).toBe(308);
+    expect(response.headers.get('Location')).toBe(`${ORIGIN}/authorize?client_id=x&state=1`);
+  });
+
+  it('an MCP client gets 421 naming the URL to use, and /health shows the mismatch', async () => {
+    const response = await sendToWorker(new Request('https://other.example.com/mcp', { method: 'POST', body: '{}' }));
+    expect(response.status).toBe(421);
+    expect(((await response.json()) as { error_description: string }).error_description).toContain(`${ORIGIN}/mcp`);
+    const health = (await (await sendToWorker(new Request('https://other.example.com/health'))).json()) as {
+      checks: Record<string, boolean>;
+    };
+    expect(health.checks.PUBLIC_URL_MATCHES_REQUEST).toBe(false);
+    expect(
+      ((await (await get('/health')).json()) as { checks: Record<string, boolean> }).checks.PUBLIC_URL_MATCHES_REQUEST,
+    ).toBe(true);
   });
 });
