@@ -1,17 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryOAuthProvider } from '../support/sdk-oauth-provider';
 import { freePort, type Stack, startStack } from './stack';
 
 /**
@@ -70,51 +66,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-class BrowserOAuthProvider implements OAuthClientProvider {
-  info?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier = '';
+/** The person in this test uses a real browser page, opened by the client. */
+class BrowserOAuthProvider extends InMemoryOAuthProvider {
   code: Promise<string>;
   page?: Page;
   constructor() {
+    super(redirectUri, 'Browser E2E client');
     this.code = new Promise((resolve) => {
       codeArrived = resolve;
     });
   }
-  get redirectUrl() {
-    return redirectUri;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'Browser E2E client',
-      redirect_uris: [redirectUri],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.info;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
   async redirectToAuthorization(url: URL) {
-    const page = await browser.newPage();
-    this.page = page;
-    await page.goto(url.toString());
+    this.page = await browser.newPage();
+    await this.page.goto(url.toString());
   }
 }
 
@@ -157,13 +121,13 @@ describe.runIf(haveChromium)('signing in through a real browser', () => {
     await sse.close();
 
     // An access token that no longer works is refreshed with the refresh token, without the browser.
-    const issued = provider.saved;
+    const issued = provider.savedTokens;
     if (!issued?.refresh_token) throw new Error('no refresh token was issued');
     provider.saveTokens({ ...issued, access_token: 'expired' });
     const again = new Client({ name: 'browser-e2e-refresh', version: '1.0.0' });
     await again.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
-    expect(provider.saved?.access_token).not.toBe('expired');
-    expect(provider.saved?.refresh_token).not.toBe(issued.refresh_token);
+    expect(provider.savedTokens?.access_token).not.toBe('expired');
+    expect(provider.savedTokens?.refresh_token).not.toBe(issued.refresh_token);
     await again.close();
   });
 });

@@ -1,16 +1,12 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, followAuthorization } from '../support/oauth-client';
+import { InMemoryOAuthProvider } from '../support/sdk-oauth-provider';
 import { type Stack, startStack } from './stack';
 
 /**
@@ -21,36 +17,11 @@ import { type Stack, startStack } from './stack';
 
 const REDIRECT_URI = 'http://127.0.0.1:33419/callback';
 
-/** An SDK OAuth client provider whose "browser" is the test's cookie-handling Browser. */
-class TestOAuthProvider implements OAuthClientProvider {
-  clientInfo?: OAuthClientInformationMixed;
-  savedTokens?: OAuthTokens;
-  verifier = '';
+/** The person in this test is the cookie-handling test Browser, following the pages' forms. */
+class TestOAuthProvider extends InMemoryOAuthProvider {
   authorizationCode?: string;
-  constructor(private readonly browser: Browser) {}
-  get redirectUrl() {
-    return REDIRECT_URI;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'E2E SDK client',
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.clientInfo;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.clientInfo = info;
-  }
-  tokens() {
-    return this.savedTokens;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.savedTokens = tokens;
+  constructor(private readonly browser: Browser) {
+    super(REDIRECT_URI, 'E2E SDK client');
   }
   async redirectToAuthorization(url: URL) {
     const { redirect } = await followAuthorization(this.browser, url.toString(), {
@@ -58,12 +29,6 @@ class TestOAuthProvider implements OAuthClientProvider {
       email: 'demo@example.com',
     });
     this.authorizationCode = redirect.searchParams.get('code') ?? undefined;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
   }
 }
 

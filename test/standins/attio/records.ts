@@ -6,7 +6,7 @@ import type { AppEnv } from './auth.ts';
 import { jsonResponse, validationError, valueNotFound } from './errors.ts';
 import { matchesFilter, parseFilter } from './filter.ts';
 import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './http.ts';
-import type { EntryRow, ParentRef, RecordRow } from './model.ts';
+import type { EntryRow, ParentRef, RecordRow, WriteContext } from './model.ts';
 import { parseSorts, sortRows, sortSchema } from './sorts.ts';
 import type { Store } from './store.ts';
 import { randomUuid } from './util.ts';
@@ -89,6 +89,25 @@ function renderSearchResult(store: Store, record: RecordRow): Record<string, unk
   return result;
 }
 
+/** Creates a record from write-shaped values; nothing is kept if a value is invalid. */
+function createRecord(store: Store, objectId: string, values: Record<string, unknown>, ctx: WriteContext): RecordRow {
+  const record: RecordRow = {
+    id: randomUuid(),
+    object_id: objectId,
+    created_at: ctx.now,
+    created_by: ctx.actor,
+    values: new Map(),
+  };
+  store.records.set(record.id, record);
+  try {
+    applyValues(store, { kind: 'object', id: objectId }, record, values, 'create', ctx);
+  } catch (error) {
+    store.records.delete(record.id);
+    throw error;
+  }
+  return record;
+}
+
 export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   api.post('/objects/records/search', async (c) => {
     const store = deps.store();
@@ -138,21 +157,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const store = deps.store();
     const object = store.requireObject(c.req.param('object'));
     const body = await parseBody(c, valuesBodySchema);
-    const ctx = writeContext(c, deps);
-    const record: RecordRow = {
-      id: randomUuid(),
-      object_id: object.id,
-      created_at: ctx.now,
-      created_by: ctx.actor,
-      values: new Map(),
-    };
-    store.records.set(record.id, record);
-    try {
-      applyValues(store, { kind: 'object', id: object.id }, record, body.data.values, 'create', ctx);
-    } catch (error) {
-      store.records.delete(record.id);
-      throw error;
-    }
+    const record = createRecord(store, object.id, body.data.values, writeContext(c, deps));
     return jsonResponse({ data: renderRecord(store, record) });
   });
 
@@ -189,20 +194,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
       applyValues(store, parent, existing, body.data.values, 'append', ctx);
       return jsonResponse({ data: renderRecord(store, existing) });
     }
-    const record: RecordRow = {
-      id: randomUuid(),
-      object_id: object.id,
-      created_at: ctx.now,
-      created_by: ctx.actor,
-      values: new Map(),
-    };
-    store.records.set(record.id, record);
-    try {
-      applyValues(store, parent, record, body.data.values, 'create', ctx);
-    } catch (error) {
-      store.records.delete(record.id);
-      throw error;
-    }
+    const record = createRecord(store, object.id, body.data.values, ctx);
     return jsonResponse({ data: renderRecord(store, record) });
   });
 
