@@ -5,7 +5,7 @@ import { AttioError } from '../attio/errors';
 import type { Config } from '../config';
 import { attioTools } from '../tools/attio';
 import { AttioProps, type AttioToolContext } from '../tools/attio/context';
-import { SignInRefused, type Upstream } from './upstream';
+import { opaqueUserId, SignInRefused, type Upstream } from './upstream';
 
 /** Attio's token response: a long-lived bearer token, no refresh token, no `expires_in`. */
 const AttioTokenResponse = z.looseObject({ access_token: z.string().min(1), token_type: z.string() });
@@ -76,7 +76,7 @@ export function attioUpstream(config: Config['attio']): Upstream<AttioProps, Att
         attioToken,
       };
       return {
-        userId: `attio_${self.workspace_id}_${memberId ?? 'workspace'}`,
+        userId: await opaqueUserId('attio', `${self.workspace_id}/${memberId ?? 'workspace'}`),
         label: `${name ?? member?.data.email_address ?? 'Attio member'} @ ${self.workspace_name}`,
         props,
       };

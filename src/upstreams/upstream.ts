@@ -54,3 +54,13 @@ export class SignInRefused extends Error {
     super(message);
   }
 }
+
+/**
+ * A stable user id for the grant that reveals nothing: the library puts the user id in every
+ * authorization code and token it issues, which pass through browsers and client logs.
+ */
+export async function opaqueUserId(upstream: string, identity: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${upstream}/${identity}`));
+  const hex = [...new Uint8Array(digest).slice(0, 16)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${upstream}-${hex}`;
+}

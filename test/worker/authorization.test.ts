@@ -69,6 +69,8 @@ describe('the whole sign-in: authorize → consent → Attio sign-in → callbac
       'token_type',
     ]);
     expect(JSON.stringify(tokens)).not.toMatch(/[0-9a-f]{64}/);
+    // Tokens carry the library's user id; ours is opaque, so they reveal no workspace or member id.
+    expect(tokens.access_token).toMatch(/^attio-[0-9a-f]{32}:/);
   });
 
   it('a client that asks for scope=claudeai gets the default grant shown on the consent page', async () => {
