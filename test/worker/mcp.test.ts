@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { connectMcp, type TransportKind } from '../support/mcp-client';
 import { signIn } from '../support/oauth-client';
-import { newBrowser, ORIGIN, sendToWorker } from '../support/worker';
+import { controlStandin, newBrowser, ORIGIN, sendToWorker } from '../support/worker';
 
 function text(result: CallToolResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
@@ -83,5 +83,57 @@ describe('session tokens', () => {
     );
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toContain('invalid_token');
+  });
+});
+
+describe('when Attio struggles', () => {
+  it('a 429 with Retry-After is waited out and retried, and the tool still answers', async () => {
+    const { tokens } = await signIn(newBrowser());
+    const client = await connectMcp({
+      origin: ORIGIN,
+      token: tokens.access_token,
+      transport: 'streamable-http',
+      send: sendToWorker,
+    });
+    await controlStandin('faults', {
+      status: 429,
+      count: 1,
+      retryAfterSeconds: 1,
+      pathPrefix: '/v2/objects/records/search',
+    });
+    const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toContain('Acme Corp');
+    await client.close();
+  });
+
+  it('an outage that outlasts the retries is a tool error saying so, not a protocol failure', async () => {
+    const { tokens } = await signIn(newBrowser());
+    const client = await connectMcp({
+      origin: ORIGIN,
+      token: tokens.access_token,
+      transport: 'streamable-http',
+      send: sendToWorker,
+    });
+    await controlStandin('faults', { status: 503, count: 3, pathPrefix: '/v2/objects/records/search' });
+    const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('Attio is not answering right now');
+    await client.close();
+  });
+
+  it('a revoked Attio token is a tool error telling the user to reconnect', async () => {
+    const { tokens } = await signIn(newBrowser(), { email: 'revoked-in-session@example.com' });
+    const client = await connectMcp({
+      origin: ORIGIN,
+      token: tokens.access_token,
+      transport: 'streamable-http',
+      send: sendToWorker,
+    });
+    await controlStandin('revoke', { email: 'revoked-in-session@example.com' });
+    const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('Reconnect this server');
+    await client.close();
   });
 });
