@@ -46,7 +46,9 @@ export function createAuthApp(config: Config) {
     // A scope we don't know (Claude.ai's `claudeai`) or none (ChatGPT) gets the default grant.
     const request: AuthRequest = { ...parsed, scope: scopesToOffer(parsed.scope) };
     const details = await oauth.describeConsent(request); // first: a failed lookup leaves nothing in KV
-    if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
+    // `prompt=consent` (Claude sends it) asks to show the page even when an approval is remembered.
+    const forceConsent = c.req.query('prompt')?.split(' ').includes('consent') ?? false;
+    if (!forceConsent && (await oauth.isConsentRemembered(c.req.raw, request, remember))) {
       return startUpstreamSignIn(oauth, request, new Headers());
     }
     const consent = await oauth.beginConsent(request);

@@ -25,11 +25,8 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
     if (!report.ok) throw new Error('The server is not configured; see /health.');
     const upstream = activeUpstream(report.config);
     registerTools(this.server, upstream.tools, () => {
-      const props = upstream.propsSchema.parse(this.props);
-      return {
-        context: upstream.toolContext(props, SessionScopes.parse(this.props).scopes),
-        scopes: SessionScopes.parse(this.props).scopes,
-      };
+      const { scopes } = SessionScopes.parse(this.props);
+      return { context: upstream.toolContext(upstream.propsSchema.parse(this.props), scopes), scopes };
     });
   }
 }

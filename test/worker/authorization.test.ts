@@ -120,6 +120,11 @@ describe('the whole sign-in: authorize → consent → Attio sign-in → callbac
     });
     expect(again.consentShown).toBe(false);
     expect(again.redirect.searchParams.get('code')).toBeTruthy();
+    // prompt=consent asks again even in the same browser.
+    const prompted = await browser.request(
+      `${authorizeUrl(ORIGIN, { clientId: client.client_id, redirectUri: client.redirect_uris[0] ?? '', challenge, scope: 'mcp:read' })}&prompt=consent`,
+    );
+    expect(prompted.status).toBe(200);
     // Another browser is asked again.
     const { response } = await openConsent(newBrowser(), {
       clientId: client.client_id,
