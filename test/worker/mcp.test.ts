@@ -4,6 +4,12 @@ import { connectMcp, type TransportKind } from '../support/mcp-client';
 import { signIn } from '../support/oauth-client';
 import { controlStandin, newBrowser, ORIGIN, sendToWorker } from '../support/worker';
 
+/** Signs a new user in and opens an MCP session with the official SDK client. */
+async function openSession(transport: TransportKind, overrides: Parameters<typeof signIn>[1] = {}) {
+  const { tokens } = await signIn(newBrowser(), overrides);
+  return connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+}
+
 function text(result: CallToolResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 }
@@ -11,8 +17,7 @@ function text(result: CallToolResult): string {
 for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
   describe(`MCP over ${transport} with the signed-in user's props`, () => {
     it('lists the Attio tools with honest annotations', async () => {
-      const { tokens } = await signIn(newBrowser());
-      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const client = await openSession(transport);
       const { tools } = await client.listTools();
       const names = tools.map((tool) => tool.name).sort();
       expect(names).toEqual(['health', 'search_records', 'whoami']);
@@ -24,8 +29,7 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
     });
 
     it('whoami answers the workspace and the member who signed in', async () => {
-      const { tokens } = await signIn(newBrowser(), { email: 'demo@example.com' });
-      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const client = await openSession(transport, { email: 'demo@example.com' });
       const result = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
       expect(result.isError).toBeFalsy();
       const structured = result.structuredContent as {
@@ -42,8 +46,7 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
     });
 
     it('search_records finds a company in the demo CRM', async () => {
-      const { tokens } = await signIn(newBrowser());
-      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const client = await openSession(transport);
       const result = (await client.callTool({
         name: 'search_records',
         arguments: { query: 'Acme', objects: ['companies'] },
@@ -56,8 +59,7 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
     });
 
     it('bad tool input is a tool error the model can read, not a protocol failure', async () => {
-      const { tokens } = await signIn(newBrowser());
-      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const client = await openSession(transport);
       const result = (await client.callTool({
         name: 'search_records',
         arguments: { query: '', limit: 500 },
@@ -67,8 +69,7 @@ for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
     });
 
     it('health reports that Attio answers', async () => {
-      const { tokens } = await signIn(newBrowser());
-      const client = await connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
+      const client = await openSession(transport);
       const result = (await client.callTool({ name: 'health', arguments: {} })) as CallToolResult;
       expect((result.structuredContent as { attio: string }).attio).toBe('ok');
       await client.close();
@@ -88,13 +89,7 @@ describe('session tokens', () => {
 
 describe('when Attio struggles', () => {
   it('a 429 with Retry-After is waited out and retried, and the tool still answers', async () => {
-    const { tokens } = await signIn(newBrowser());
-    const client = await connectMcp({
-      origin: ORIGIN,
-      token: tokens.access_token,
-      transport: 'streamable-http',
-      send: sendToWorker,
-    });
+    const client = await openSession('streamable-http');
     await controlStandin('faults', {
       status: 429,
       count: 1,
@@ -108,13 +103,7 @@ describe('when Attio struggles', () => {
   });
 
   it('an outage that outlasts the retries is a tool error saying so, not a protocol failure', async () => {
-    const { tokens } = await signIn(newBrowser());
-    const client = await connectMcp({
-      origin: ORIGIN,
-      token: tokens.access_token,
-      transport: 'streamable-http',
-      send: sendToWorker,
-    });
+    const client = await openSession('streamable-http');
     await controlStandin('faults', { status: 503, count: 3, pathPrefix: '/v2/objects/records/search' });
     const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
     expect(result.isError).toBe(true);
@@ -123,13 +112,7 @@ describe('when Attio struggles', () => {
   });
 
   it('a revoked Attio token is a tool error telling the user to reconnect', async () => {
-    const { tokens } = await signIn(newBrowser(), { email: 'revoked-in-session@example.com' });
-    const client = await connectMcp({
-      origin: ORIGIN,
-      token: tokens.access_token,
-      transport: 'streamable-http',
-      send: sendToWorker,
-    });
+    const client = await openSession('streamable-http', { email: 'revoked-in-session@example.com' });
     await controlStandin('revoke', { email: 'revoked-in-session@example.com' });
     const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
     expect(result.isError).toBe(true);
