@@ -86,7 +86,7 @@ export function readConfig(env: unknown): ConfigReport {
         clientSecret: s.ATTIO_CLIENT_SECRET,
         authorizeUrl: s.ATTIO_AUTHORIZE_URL,
         tokenUrl: s.ATTIO_TOKEN_URL,
-        apiUrl: s.ATTIO_API_URL.replace(/\/+$/, ''),
+        apiUrl: s.ATTIO_API_URL,
       },
     },
   };

@@ -32,14 +32,8 @@ export function wrongOriginResponse(request: Request, publicUrl: string): Respon
 
 /** Every other route while the configuration is incomplete: say so, in the client's language. */
 export function notConfiguredResponse(request: Request, report: Extract<ConfigReport, { ok: false }>): Response {
-  console.error(
-    JSON.stringify({
-      event: 'not_configured',
-      missing: Object.entries(report.checks)
-        .filter(([, ok]) => !ok)
-        .map(([name]) => name),
-    }),
-  );
+  // What to fix, in words an operator can act on; the messages name settings, never values.
+  console.error(JSON.stringify({ event: 'not_configured', problems: report.problems }));
   const message = 'This MCP server is not configured yet. Its administrator can see what is missing at /health.';
   if ((request.headers.get('Accept') ?? '').includes('text/html')) {
     const body = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not configured</title><h1>Not configured</h1><p>${message}</p>`;

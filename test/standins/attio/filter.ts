@@ -28,7 +28,7 @@ type ValueCond =
   | { kind: 'not'; child: ValueCond }
   | { kind: 'op'; property: PropertyDesc; op: PropOp; operand: Scalar | Scalar[] };
 
-interface PathStep {
+export interface PathStep {
   via: AttributeDef | 'parent_record';
   toObjectId: string;
 }
@@ -189,6 +189,19 @@ function parsePath(store: Store, parent: ParentRef, raw: Record<string, unknown>
   if (!Array.isArray(path) || path.length === 0)
     throw filterError(`"path" must be a non-empty array of [object, attribute] tuples.`);
   if (!isPlainObject(raw.constraints)) throw filterError(`"constraints" must be an object.`);
+  const { steps, attribute } = resolvePath(store, parent, path);
+  return { kind: 'path', steps, attribute, cond: parseValueCond(store, attribute, raw.constraints) };
+}
+
+/**
+ * Resolves a `path` of `[object or list, attribute]` tuples, as filters and sorts both take it:
+ * record-reference hops (and `parent_record` from a list entry), then the attribute at the end.
+ */
+export function resolvePath(
+  store: Store,
+  parent: ParentRef,
+  path: unknown[],
+): { steps: PathStep[]; attribute: AttributeDef } {
   const steps: PathStep[] = [];
   let current: ParentRef = parent;
   let finalAttribute: AttributeDef | undefined;
@@ -231,12 +244,7 @@ function parsePath(store: Store, parent: ParentRef, raw: Record<string, unknown>
     current = { kind: 'object', id: toObjectId };
   });
   if (!finalAttribute) throw filterError(`The last path element must name an attribute.`);
-  return {
-    kind: 'path',
-    steps,
-    attribute: finalAttribute,
-    cond: parseValueCond(store, finalAttribute, raw.constraints),
-  };
+  return { steps, attribute: finalAttribute };
 }
 
 /** Attio's docs sometimes write singular nouns ("company") in paths; accept them. */
@@ -271,11 +279,14 @@ export function matchesFilter(store: Store, node: FilterNode, row: Row): boolean
     case 'attr':
       return matchesAttribute(store, node.attribute, node.cond, row);
     case 'path': {
-      let rows: Row[] = [row];
-      for (const step of node.steps) rows = followStep(store, step, rows);
-      return rows.some((r) => matchesAttribute(store, node.attribute, node.cond, r));
+      return followPath(store, node.steps, [row]).some((r) => matchesAttribute(store, node.attribute, node.cond, r));
     }
   }
+}
+
+/** The records a resolved path leads to from `rows`, in order, each once. */
+export function followPath(store: Store, steps: PathStep[], rows: Row[]): Row[] {
+  return steps.reduce((current, step) => followStep(store, step, current), rows);
 }
 
 function followStep(store: Store, step: PathStep, rows: Row[]): Row[] {

@@ -3,7 +3,7 @@
 import type { Actor, AttributeDef, AttributeType, ListDef, ObjectDef, ParentRef, VirtualAttribute } from './model.ts';
 import type { Store } from './store.ts';
 import type { Rng } from './util.ts';
-import { parentIdFields, renderActor } from './values.ts';
+import { parentIdFields, renderActor, renderOption, renderStatusDef } from './values.ts';
 
 export interface AttributeSpec {
   title: string;
@@ -165,32 +165,10 @@ export function renderSelectOption(
   index: number,
 ): Record<string, unknown> | null {
   const option = attribute.options[index];
-  if (!option) return null;
-  return {
-    id: {
-      workspace_id: store.workspace.id,
-      ...parentIdFields(attribute.parent),
-      attribute_id: attribute.id,
-      option_id: option.id,
-    },
-    title: option.title,
-    is_archived: option.is_archived,
-  };
+  return option ? renderOption(store.workspace.id, attribute, option) : null;
 }
 
 export function renderStatus(store: Store, attribute: AttributeDef, index: number): Record<string, unknown> | null {
   const status = attribute.statuses[index];
-  if (!status) return null;
-  return {
-    id: {
-      workspace_id: store.workspace.id,
-      ...parentIdFields(attribute.parent),
-      attribute_id: attribute.id,
-      status_id: status.id,
-    },
-    title: status.title,
-    is_archived: status.is_archived,
-    celebration_enabled: status.celebration_enabled,
-    target_time_in_status: status.target_time_in_status,
-  };
+  return status ? renderStatusDef(store.workspace.id, attribute, status) : null;
 }

@@ -2,6 +2,7 @@
 // Rows without a value sort last. Select options sort by title, statuses by their order.
 import { z } from 'zod';
 import { filterError } from './errors.ts';
+import { followPath, type PathStep, resolvePath } from './filter.ts';
 import type { AttributeDef, ParentRef, Row } from './model.ts';
 import { defaultProperty, findProperty, type PropertyDesc, type PropValue } from './properties.ts';
 import type { Store } from './store.ts';
@@ -24,7 +25,7 @@ export const sortSchema = z
 export type SortInput = z.infer<typeof sortSchema>;
 
 interface SortKey {
-  hops: { attribute: AttributeDef | 'parent_record' }[];
+  steps: PathStep[];
   attribute: AttributeDef;
   property: PropertyDesc;
   direction: 1 | -1;
@@ -44,55 +45,16 @@ export function parseSorts(store: Store, parent: ParentRef, sorts: SortInput[]):
     if (sort.attribute !== undefined) {
       const attribute = store.findAttribute(parent, sort.attribute);
       if (!attribute) throw filterError(`Unknown attribute slug: ${sort.attribute}`);
-      return { hops: [], attribute, property: resolveField(attribute, sort.field), direction };
+      return { steps: [], attribute, property: resolveField(attribute, sort.field), direction };
     }
-    const path = sort.path ?? [];
-    const hops: SortKey['hops'] = [];
-    let current: ParentRef = parent;
-    let last: AttributeDef | undefined;
-    path.forEach(([, attributeRef], index) => {
-      const isLast = index === path.length - 1;
-      if (!isLast && attributeRef === 'parent_record' && current.kind === 'list') {
-        const list = store.lists.get(current.id);
-        if (!list) throw filterError('Unknown list in sort path.');
-        hops.push({ attribute: 'parent_record' });
-        current = { kind: 'object', id: list.parent_object_id };
-        return;
-      }
-      const attribute = store.findAttribute(current, attributeRef);
-      if (!attribute) throw filterError(`Unknown attribute slug: ${attributeRef}`);
-      if (isLast) {
-        last = attribute;
-        return;
-      }
-      const target = attribute.allowed_object_ids?.[0];
-      if (attribute.type !== 'record-reference' || !target) {
-        throw filterError(`Sort path attribute "${attributeRef}" is not a record reference.`);
-      }
-      hops.push({ attribute });
-      current = { kind: 'object', id: target };
-    });
-    if (!last) throw filterError('Sort path must end with an attribute.');
-    return { hops, attribute: last, property: resolveField(last, sort.field), direction };
+    const { steps, attribute } = resolvePath(store, parent, sort.path ?? []);
+    return { steps, attribute, property: resolveField(attribute, sort.field), direction };
   });
 }
 
 function sortValue(store: Store, key: SortKey, row: Row): PropValue {
-  let current: Row | undefined = row;
-  for (const hop of key.hops) {
-    if (!current) return null;
-    let nextId: string | undefined;
-    if (hop.attribute === 'parent_record') {
-      nextId =
-        'parent_record_id' in current && typeof current.parent_record_id === 'string'
-          ? current.parent_record_id
-          : undefined;
-    } else {
-      const first = store.valuesOf(hop.attribute, current)[0]?.data;
-      nextId = first?.type === 'record-reference' ? first.target_record_id : undefined;
-    }
-    current = nextId ? store.records.get(nextId) : undefined;
-  }
+  // Through a path, a row sorts by the first record it leads to.
+  const current = followPath(store, key.steps, [row])[0];
   if (!current) return null;
   const first = store.valuesOf(key.attribute, current)[0];
   return first ? key.property.get(first, key.attribute, store) : null;

@@ -41,12 +41,7 @@ export class Store {
   // ---- objects and lists -------------------------------------------------
 
   findObject(slugOrId: string): ObjectDef | undefined {
-    const direct = this.objects.get(slugOrId);
-    if (direct) return direct;
-    for (const object of this.objects.values()) {
-      if (object.api_slug === slugOrId) return object;
-    }
-    return undefined;
+    return bySlugOrId(this.objects, slugOrId);
   }
 
   requireObject(slugOrId: string): ObjectDef {
@@ -56,12 +51,7 @@ export class Store {
   }
 
   findList(slugOrId: string): ListDef | undefined {
-    const direct = this.lists.get(slugOrId);
-    if (direct) return direct;
-    for (const list of this.lists.values()) {
-      if (list.api_slug === slugOrId) return list;
-    }
-    return undefined;
+    return bySlugOrId(this.lists, slugOrId);
   }
 
   requireList(slugOrId: string): ListDef {
@@ -305,4 +295,9 @@ export function valueKey(data: ValueData): string {
     default:
       return JSON.stringify(data);
   }
+}
+
+/** Attio addresses objects and lists by id or by `api_slug`, interchangeably. */
+function bySlugOrId<T extends { api_slug: string }>(byId: Map<string, T>, slugOrId: string): T | undefined {
+  return byId.get(slugOrId) ?? [...byId.values()].find((item) => item.api_slug === slugOrId);
 }

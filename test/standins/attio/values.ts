@@ -15,6 +15,8 @@ import type {
   ParentRef,
   RecordRow,
   Row,
+  SelectOptionDef,
+  StatusDef,
   StoredValue,
   ValueData,
   WriteContext,
@@ -53,36 +55,22 @@ function renderData(store: Store, attribute: AttributeDef, data: ValueData): Rec
     case 'currency':
       return { currency_value: data.currency_value, currency_code: attribute.currency_code };
     case 'select': {
+      // An option that no longer exists reads back as an archived one without a title.
       const option = attribute.options.find((o) => o.id === data.option_id);
       return {
-        option: {
-          id: {
-            workspace_id: workspaceId,
-            ...parentIdFields(attribute.parent),
-            attribute_id: attribute.id,
-            option_id: data.option_id,
-          },
-          title: option?.title ?? '',
-          is_archived: option?.is_archived ?? true,
-        },
+        option: renderOption(workspaceId, attribute, option ?? { id: data.option_id, title: '', is_archived: true }),
       };
     }
     case 'status': {
-      const status = attribute.statuses.find((s) => s.id === data.status_id);
-      return {
-        status: {
-          id: {
-            workspace_id: workspaceId,
-            ...parentIdFields(attribute.parent),
-            attribute_id: attribute.id,
-            status_id: data.status_id,
-          },
-          title: status?.title ?? '',
-          is_archived: status?.is_archived ?? true,
-          celebration_enabled: status?.celebration_enabled ?? false,
-          target_time_in_status: status?.target_time_in_status ?? null,
-        },
+      const status = attribute.statuses.find((st) => st.id === data.status_id);
+      const gone = {
+        id: data.status_id,
+        title: '',
+        is_archived: true,
+        celebration_enabled: false,
+        target_time_in_status: null,
       };
+      return { status: renderStatusDef(workspaceId, attribute, status ?? gone) };
     }
     case 'record-reference':
       return {
@@ -107,6 +95,44 @@ function renderData(store: Store, attribute: AttributeDef, data: ValueData): Rec
 /** `{ object_id }` for object attributes, `{ list_id }` for list attributes. */
 export function parentIdFields(parent: ParentRef): { object_id: string } | { list_id: string } {
   return parent.kind === 'object' ? { object_id: parent.id } : { list_id: parent.id };
+}
+
+/** A select option as Attio renders it, in a value and in the attribute's option list alike. */
+export function renderOption(
+  workspaceId: string,
+  attribute: AttributeDef,
+  option: SelectOptionDef,
+): Record<string, unknown> {
+  return {
+    id: {
+      workspace_id: workspaceId,
+      ...parentIdFields(attribute.parent),
+      attribute_id: attribute.id,
+      option_id: option.id,
+    },
+    title: option.title,
+    is_archived: option.is_archived,
+  };
+}
+
+/** A status as Attio renders it, in a value and in the attribute's status list alike. */
+export function renderStatusDef(
+  workspaceId: string,
+  attribute: AttributeDef,
+  status: StatusDef,
+): Record<string, unknown> {
+  return {
+    id: {
+      workspace_id: workspaceId,
+      ...parentIdFields(attribute.parent),
+      attribute_id: attribute.id,
+      status_id: status.id,
+    },
+    title: status.title,
+    is_archived: status.is_archived,
+    celebration_enabled: status.celebration_enabled,
+    target_time_in_status: status.target_time_in_status,
+  };
 }
 
 export function renderValues(store: Store, parent: ParentRef, row: Row): Record<string, unknown[]> {
