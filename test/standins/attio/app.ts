@@ -150,7 +150,10 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
 
   const api = new Hono<AppEnv>();
   api.onError((error) => internalError(error));
-  api.use('*', faultMiddleware(faults, requests));
+  api.use(
+    '*',
+    faultMiddleware(faults, requests, () => auth),
+  );
   api.use(
     '*',
     requireToken(() => auth),

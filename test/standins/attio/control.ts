@@ -2,7 +2,7 @@
 // injection for /v2 requests, token revocation, reset and request counts.
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import type { AppEnv, AuthState } from './auth.ts';
+import { type AppEnv, type AuthState, tokenFromHeader } from './auth.ts';
 import { AttioError, jsonResponse } from './errors.ts';
 
 export type FaultStatus = 429 | 500 | 502 | 503;
@@ -14,6 +14,8 @@ export interface FaultRule {
   retryAfterSeconds: number;
   pathPrefix: string;
   delayMs: number;
+  /** Only requests made with a token of this workspace member (tests running in parallel stay apart). */
+  memberId: string | null;
 }
 
 export const faultInputSchema = z
@@ -23,6 +25,7 @@ export const faultInputSchema = z
     retryAfterSeconds: z.number().min(0).default(1),
     pathPrefix: z.string().startsWith('/').default('/v2'),
     delayMs: z.number().int().min(0).max(60_000).default(0),
+    memberEmail: z.string().optional(),
   })
   .refine((f) => f.status !== undefined || f.delayMs > 0, { message: 'Give a status, a delayMs, or both.' });
 
@@ -32,7 +35,7 @@ export class FaultController {
   #rules: FaultRule[] = [];
   #nextId = 1;
 
-  add(input: FaultInput): FaultRule {
+  add(input: FaultInput, memberId: string | null = null): FaultRule {
     const parsed = faultInputSchema.parse(input);
     const rule: FaultRule = {
       id: this.#nextId++,
@@ -41,6 +44,7 @@ export class FaultController {
       retryAfterSeconds: parsed.retryAfterSeconds,
       pathPrefix: parsed.pathPrefix,
       delayMs: parsed.delayMs,
+      memberId,
     };
     this.#rules.push(rule);
     return rule;
@@ -54,9 +58,11 @@ export class FaultController {
     this.#rules = [];
   }
 
-  /** Consumes one use of the first rule whose pathPrefix matches. */
-  take(path: string): FaultRule | undefined {
-    const rule = this.#rules.find((r) => path.startsWith(r.pathPrefix));
+  /** Consumes one use of the first rule whose pathPrefix (and member, when set) matches. */
+  take(path: string, memberId?: string): FaultRule | undefined {
+    const rule = this.#rules.find(
+      (r) => path.startsWith(r.pathPrefix) && (r.memberId === null || r.memberId === memberId),
+    );
     if (!rule) return undefined;
     rule.remaining -= 1;
     if (rule.remaining <= 0) this.#rules = this.#rules.filter((r) => r !== rule);
@@ -121,10 +127,15 @@ export class RequestCounter {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Counts every /v2 request, then applies the next matching fault, if any. */
-export function faultMiddleware(faults: FaultController, counter: RequestCounter): MiddlewareHandler<AppEnv> {
+export function faultMiddleware(
+  faults: FaultController,
+  counter: RequestCounter,
+  auth: () => AuthState,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     counter.record(c.req.method, c.req.path);
-    const rule = faults.take(c.req.path);
+    const raw = tokenFromHeader(c.req.header('authorization'));
+    const rule = faults.take(c.req.path, raw === null ? undefined : auth().lookup(raw)?.memberId);
     if (rule) {
       if (rule.delayMs > 0) await sleep(rule.delayMs);
       if (rule.status !== null) throw faultError(rule.status, rule.retryAfterSeconds);
@@ -169,7 +180,11 @@ export function registerControlRoutes(app: Hono, deps: ControlDeps): void {
     const parsed = faultInputSchema.safeParse(await jsonBody(c.req.raw));
     if (!parsed.success)
       return badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-    return jsonResponse({ data: deps.faults.add(parsed.data) });
+    const { memberEmail } = parsed.data;
+    const memberId = memberEmail === undefined ? null : (deps.memberIdForEmail(memberEmail) ?? null);
+    if (memberEmail !== undefined && memberId === null)
+      return badRequest(`No workspace member has the email ${memberEmail}.`);
+    return jsonResponse({ data: deps.faults.add(parsed.data, memberId) });
   });
 
   app.get('/_standin/faults', () => jsonResponse({ data: deps.faults.list() }));
