@@ -1,6 +1,30 @@
 import type { z } from 'zod';
 import { AttioError, AttioErrorBody } from './errors';
-import { RecordSearchResponse, RecordsResponse, SelfResponse, WorkspaceMemberResponse } from './schemas';
+import {
+  AttributesResponse,
+  EmptyResponse,
+  EntriesResponse,
+  EntryResponse,
+  ListsResponse,
+  NoteResponse,
+  NotesResponse,
+  ObjectsResponse,
+  OptionsResponse,
+  RecordEntriesResponse,
+  RecordResponse,
+  RecordSearchResponse,
+  RecordsResponse,
+  SelfResponse,
+  TaskResponse,
+  TasksResponse,
+  WorkspaceMemberResponse,
+  WorkspaceMembersResponse,
+} from './schemas';
+
+/** Where attributes live: an object (`companies`) or a list (`sales_pipeline`). */
+export type AttributeParent = { kind: 'objects' | 'lists'; slug: string };
+type Values = Record<string, unknown>;
+const seg = encodeURIComponent;
 
 export interface AttioClientOptions {
   apiUrl: string;
@@ -40,7 +64,7 @@ export class AttioClient {
   }
 
   workspaceMember(memberId: string) {
-    return this.request('GET', `/v2/workspace_members/${encodeURIComponent(memberId)}`, WorkspaceMemberResponse);
+    return this.request('GET', `/v2/workspace_members/${seg(memberId)}`, WorkspaceMemberResponse);
   }
 
   /** `POST /v2/objects/records/search`: fuzzy search by name, domain, email… (Attio: limit ≤ 25). */
@@ -53,7 +77,111 @@ export class AttioClient {
 
   /** `POST /v2/objects/{object}/records/query` with Attio's filter language. */
   queryRecords(object: string, body: { filter?: unknown; sorts?: unknown; limit?: number; offset?: number }) {
-    return this.request('POST', `/v2/objects/${encodeURIComponent(object)}/records/query`, RecordsResponse, body);
+    return this.request('POST', `/v2/objects/${seg(object)}/records/query`, RecordsResponse, body);
+  }
+
+  workspaceMembers() {
+    return this.request('GET', '/v2/workspace_members', WorkspaceMembersResponse);
+  }
+
+  objects() {
+    return this.request('GET', '/v2/objects', ObjectsResponse);
+  }
+
+  lists() {
+    return this.request('GET', '/v2/lists', ListsResponse);
+  }
+
+  attributes(parent: AttributeParent) {
+    return this.request('GET', `/v2/${parent.kind}/${seg(parent.slug)}/attributes`, AttributesResponse);
+  }
+
+  /** A select's options are at `/options`; a status attribute's values only at `/statuses`. */
+  attributeChoices(parent: AttributeParent, attribute: string, kind: 'options' | 'statuses') {
+    return this.request(
+      'GET',
+      `/v2/${parent.kind}/${seg(parent.slug)}/attributes/${seg(attribute)}/${kind}`,
+      OptionsResponse,
+    );
+  }
+
+  getRecord(object: string, recordId: string) {
+    return this.request('GET', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, RecordResponse);
+  }
+
+  createRecord(object: string, values: Values) {
+    return this.request('POST', `/v2/objects/${seg(object)}/records`, RecordResponse, { data: { values } });
+  }
+
+  /** `PUT …/records?matching_attribute=`: update the record with that unique value, or create it. */
+  assertRecord(object: string, matchingAttribute: string, values: Values) {
+    const path = `/v2/objects/${seg(object)}/records?matching_attribute=${seg(matchingAttribute)}`;
+    return this.request('PUT', path, RecordResponse, { data: { values } });
+  }
+
+  /** `PATCH` adds to multiselect values; other values are overwritten. */
+  updateRecord(object: string, recordId: string, values: Values) {
+    return this.request('PATCH', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, RecordResponse, {
+      data: { values },
+    });
+  }
+
+  deleteRecord(object: string, recordId: string) {
+    return this.request('DELETE', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, EmptyResponse);
+  }
+
+  recordEntries(object: string, recordId: string) {
+    return this.request('GET', `/v2/objects/${seg(object)}/records/${seg(recordId)}/entries`, RecordEntriesResponse);
+  }
+
+  notes(query: { parentObject: string; parentRecordId: string; limit: number; offset: number }) {
+    const params = new URLSearchParams({
+      parent_object: query.parentObject,
+      parent_record_id: query.parentRecordId,
+      limit: String(query.limit),
+      offset: String(query.offset),
+    });
+    return this.request('GET', `/v2/notes?${params}`, NotesResponse);
+  }
+
+  createNote(note: { parentObject: string; parentRecordId: string; title: string; content: string }) {
+    return this.request('POST', '/v2/notes', NoteResponse, {
+      data: {
+        parent_object: note.parentObject,
+        parent_record_id: note.parentRecordId,
+        title: note.title,
+        format: 'markdown',
+        content: note.content,
+      },
+    });
+  }
+
+  tasks(query: Record<string, string>) {
+    return this.request('GET', `/v2/tasks?${new URLSearchParams(query)}`, TasksResponse);
+  }
+
+  createTask(data: Values) {
+    return this.request('POST', '/v2/tasks', TaskResponse, { data });
+  }
+
+  updateTask(taskId: string, data: Values) {
+    return this.request('PATCH', `/v2/tasks/${seg(taskId)}`, TaskResponse, { data });
+  }
+
+  queryEntries(list: string, body: { filter?: unknown; limit?: number; offset?: number }) {
+    return this.request('POST', `/v2/lists/${seg(list)}/entries/query`, EntriesResponse, body);
+  }
+
+  addEntry(list: string, entry: { parentObject: string; parentRecordId: string; values: Values }) {
+    return this.request('POST', `/v2/lists/${seg(list)}/entries`, EntryResponse, {
+      data: { parent_object: entry.parentObject, parent_record_id: entry.parentRecordId, entry_values: entry.values },
+    });
+  }
+
+  updateEntry(list: string, entryId: string, values: Values) {
+    return this.request('PATCH', `/v2/lists/${seg(list)}/entries/${seg(entryId)}`, EntryResponse, {
+      data: { entry_values: values },
+    });
   }
 
   async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
@@ -79,6 +207,15 @@ export class AttioClient {
       if (response.ok) {
         const parsed = schema.safeParse(await response.json().catch(() => undefined));
         if (!parsed.success) {
+          // Which fields broke the contract (paths only, never values), so an operator can see Attio changed.
+          console.warn(
+            JSON.stringify({
+              event: 'attio_unexpected_shape',
+              method,
+              path: path.split('?')[0],
+              issues: parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.')),
+            }),
+          );
           throw new AttioError(
             502,
             'invalid_response',

@@ -53,3 +53,97 @@ export const RecordSearchResult = z.looseObject({
   email_addresses: z.array(z.string()).optional(),
 });
 export const RecordSearchResponse = z.object({ data: z.array(RecordSearchResult) });
+
+/** `GET /v2/{objects|lists}/{id}/attributes`: one attribute's definition. */
+export const AttioAttribute = z.looseObject({
+  api_slug: z.string(),
+  title: z.string(),
+  type: z.string(),
+  is_multiselect: z.boolean(),
+  is_writable: z.boolean().optional(),
+  is_required: z.boolean().optional(),
+  is_unique: z.boolean().optional(),
+  is_archived: z.boolean().optional(),
+  config: z
+    .looseObject({
+      record_reference: z.looseObject({ allowed_object_ids: z.array(z.string()).nullish() }).nullish(),
+      currency: z.looseObject({ default_currency_code: z.string().nullable() }).nullish(),
+    })
+    .optional(),
+});
+export type AttioAttribute = z.infer<typeof AttioAttribute>;
+export const AttributesResponse = z.object({ data: z.array(AttioAttribute) });
+
+/** Select options (`…/options`) and statuses (`…/statuses`) both carry a title and an archived flag. */
+export const OptionsResponse = z.object({
+  data: z.array(z.looseObject({ title: z.string(), is_archived: z.boolean().optional() })),
+});
+
+export const ObjectsResponse = z.object({
+  data: z.array(
+    z.looseObject({
+      id: z.looseObject({ object_id: z.string() }),
+      api_slug: z.string(),
+      singular_noun: z.string().nullable(),
+      plural_noun: z.string().nullable(),
+    }),
+  ),
+});
+
+export const ListsResponse = z.object({
+  data: z.array(
+    z.looseObject({
+      id: z.looseObject({ list_id: z.string() }),
+      api_slug: z.string(),
+      name: z.string(),
+      parent_object: z.array(z.string()),
+    }),
+  ),
+});
+
+export const WorkspaceMembersResponse = z.object({ data: z.array(WorkspaceMemberResponse.shape.data) });
+
+export const RecordResponse = z.object({ data: AttioRecord });
+export const EmptyResponse = z.looseObject({});
+
+export const AttioEntry = z.looseObject({
+  id: z.looseObject({ list_id: z.string(), entry_id: z.string() }),
+  parent_record_id: z.string(),
+  parent_object: z.string(),
+  created_at: z.string(),
+  entry_values: z.record(z.string(), z.array(AttioValue)),
+});
+export type AttioEntry = z.infer<typeof AttioEntry>;
+export const EntryResponse = z.object({ data: AttioEntry });
+export const EntriesResponse = z.object({ data: z.array(AttioEntry) });
+export const RecordEntriesResponse = z.object({
+  data: z.array(z.looseObject({ list_id: z.string(), list_api_slug: z.string(), entry_id: z.string() })),
+});
+
+const Actor = z.looseObject({ type: z.string().nullable(), id: z.string().nullable() });
+
+export const AttioNote = z.looseObject({
+  id: z.looseObject({ note_id: z.string() }),
+  parent_object: z.string(),
+  parent_record_id: z.string(),
+  title: z.string(),
+  content_plaintext: z.string(),
+  created_by_actor: Actor,
+  created_at: z.string(),
+});
+export type AttioNote = z.infer<typeof AttioNote>;
+export const NoteResponse = z.object({ data: AttioNote });
+export const NotesResponse = z.object({ data: z.array(AttioNote) });
+
+export const AttioTask = z.looseObject({
+  id: z.looseObject({ task_id: z.string() }),
+  content_plaintext: z.string(),
+  deadline_at: z.string().nullable(),
+  is_completed: z.boolean(),
+  linked_records: z.array(z.looseObject({ target_object_id: z.string(), target_record_id: z.string() })),
+  assignees: z.array(z.looseObject({ referenced_actor_type: z.string(), referenced_actor_id: z.string() })),
+  created_at: z.string(),
+});
+export type AttioTask = z.infer<typeof AttioTask>;
+export const TaskResponse = z.object({ data: AttioTask });
+export const TasksResponse = z.object({ data: z.array(AttioTask) });

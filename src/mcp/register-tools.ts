@@ -1,7 +1,15 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  type CallToolResult,
+  ElicitResultSchema,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { AttioError } from '../attio/errors';
-import { type AnyToolDefinition, ToolError } from './tool';
+import { type AnyToolDefinition, type Confirm, ToolError } from './tool';
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /**
  * Registers a tool pack on an MCP server. All policy lives here, once: the scope check, and
@@ -11,7 +19,7 @@ import { type AnyToolDefinition, ToolError } from './tool';
 export function registerTools<Context>(
   server: McpServer,
   tools: readonly AnyToolDefinition<Context>[],
-  session: () => { context: Context; scopes: readonly string[] },
+  session: (confirm: Confirm) => { context: Context; scopes: readonly string[]; revokeGrant(): Promise<void> },
 ): void {
   for (const tool of tools) {
     server.registerTool(
@@ -23,9 +31,9 @@ export function registerTools<Context>(
         outputSchema: tool.outputSchema,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      async (input: Record<string, unknown>): Promise<CallToolResult> => {
+      async (input: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+        const { context, scopes, revokeGrant } = session(confirmThrough(server, extra));
         try {
-          const { context, scopes } = session();
           if (!scopes.includes(tool.scope)) {
             return errorResult(
               `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
@@ -34,11 +42,42 @@ export function registerTools<Context>(
           const answer = await tool.handler(input, context);
           return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
         } catch (error) {
+          if (error instanceof AttioError && error.status === 401) {
+            await revokeGrant().catch(() => undefined); // best effort: the answer below still tells the user
+          }
           return errorResult(describeFailure(error, tool.name));
         }
       },
     );
   }
+}
+
+/**
+ * A yes/no question through MCP elicitation, sent on the stream of the tool call that asks it.
+ * The request is built directly (not `elicitInput`) so the one boolean is checked here rather
+ * than by a JSON Schema compiler that Workers cannot run.
+ */
+function confirmThrough(server: McpServer, extra: Extra): Confirm {
+  return async (message) => {
+    if (!server.server.getClientCapabilities()?.elicitation) return 'unsupported';
+    const result = await server.server.request(
+      {
+        method: 'elicitation/create',
+        params: {
+          mode: 'form',
+          message,
+          requestedSchema: {
+            type: 'object',
+            properties: { confirm: { type: 'boolean', title: 'Yes, go ahead', default: false } },
+            required: ['confirm'],
+          },
+        },
+      },
+      ElicitResultSchema,
+      { relatedRequestId: extra.requestId },
+    );
+    return result.action === 'accept' && result.content?.confirm === true ? 'confirmed' : 'declined';
+  };
 }
 
 function errorResult(text: string): CallToolResult {

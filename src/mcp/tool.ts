@@ -1,6 +1,7 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { Scope } from '../scopes';
+import type { SessionCache } from './session-cache';
 
 /**
  * A tool is a value: name, schemas, annotations, the scope it needs, and a handler that gets a
@@ -41,4 +42,16 @@ export function defineTool<Context, Input extends z.ZodRawShape, Output extends 
   tool: ToolDefinition<Context, Input, Output>,
 ): ToolDefinition<Context, Input, Output> {
   return tool;
+}
+
+/**
+ * Asks the user a yes/no question through MCP elicitation. `unsupported` when the client did
+ * not declare elicitation (then a tool must ask for an explicit argument instead).
+ */
+export type Confirm = (message: string) => Promise<'confirmed' | 'declined' | 'unsupported'>;
+
+/** What the MCP session offers every tool call, beside the grant's props and scopes. */
+export interface SessionServices {
+  cache: SessionCache;
+  confirm: Confirm;
 }

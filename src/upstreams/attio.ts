@@ -4,6 +4,7 @@ import { AttioClient } from '../attio/client';
 import { AttioError } from '../attio/errors';
 import type { Config } from '../config';
 import { attioTools } from '../tools/attio';
+import { AttioCatalog } from '../tools/attio/catalog';
 import { AttioProps, type AttioToolContext } from '../tools/attio/context';
 import { opaqueUserId, SignInRefused, type Upstream } from './upstream';
 
@@ -102,8 +103,16 @@ export function attioUpstream(config: Config['attio']): Upstream<AttioProps, Att
       }
     },
 
-    toolContext(props, scopes) {
-      return { workspace: props.workspace, member: props.member, scopes, attio: client(props.attioToken) };
+    toolContext(props, scopes, session) {
+      const attio = client(props.attioToken);
+      return {
+        workspace: props.workspace,
+        member: props.member,
+        scopes,
+        attio,
+        catalog: new AttioCatalog(attio, session.cache),
+        confirm: session.confirm,
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { UpstreamId } from '../config';
-import type { AnyToolDefinition } from '../mcp/tool';
+import type { AnyToolDefinition, SessionServices } from '../mcp/tool';
 
 /**
  * The upstream identity provider and API a deployment signs users in with. This interface is
@@ -40,7 +40,7 @@ export interface Upstream<Props extends { upstream: UpstreamId }, Context> {
 
   /** The tools this upstream unlocks, and the narrow context their handlers get. */
   tools: AnyToolDefinition<Context>[];
-  toolContext(props: Props, scopes: readonly string[]): Context;
+  toolContext(props: Props, scopes: readonly string[], session: SessionServices): Context;
 }
 
 /** The provider, or our policy, refused this sign-in; `message` is safe to show the user. */

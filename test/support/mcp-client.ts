@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { type ElicitRequest, ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Send } from './oauth-client';
 
 export type TransportKind = 'streamable-http' | 'sse';
@@ -11,6 +12,8 @@ export async function connectMcp(options: {
   token: string;
   transport: TransportKind;
   send?: Send;
+  /** Declares form elicitation and answers each request with this (a user clicking in the client). */
+  onElicit?: (request: ElicitRequest['params']) => ElicitResult | Promise<ElicitResult>;
 }): Promise<Client> {
   const send = options.send;
   const fetchVia = send
@@ -24,7 +27,12 @@ export async function connectMcp(options: {
           fetch: fetchVia,
         })
       : new SSEClientTransport(new URL(`${options.origin}/sse`), { requestInit: { headers }, fetch: fetchVia });
-  const client = new Client({ name: 'test-client', version: '1.0.0' });
+  const onElicit = options.onElicit;
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    { capabilities: onElicit ? { elicitation: { form: {} } } : {} },
+  );
+  if (onElicit) client.setRequestHandler(ElicitRequestSchema, (request) => onElicit(request.params));
   await client.connect(transport);
   return client;
 }

@@ -1,30 +1,22 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { connectMcp, type TransportKind } from '../support/mcp-client';
-import { signIn } from '../support/oauth-client';
+import type { TransportKind } from '../support/mcp-client';
+import { connectMcp } from '../support/mcp-client';
+import { signIn, tokenRequest } from '../support/oauth-client';
+import { openSession, text } from '../support/session';
 import { controlStandin, newBrowser, ORIGIN, sendToWorker } from '../support/worker';
-
-/** Signs a new user in and opens an MCP session with the official SDK client. */
-async function openSession(transport: TransportKind, overrides: Parameters<typeof signIn>[1] = {}) {
-  const { tokens } = await signIn(newBrowser(), overrides);
-  return connectMcp({ origin: ORIGIN, token: tokens.access_token, transport, send: sendToWorker });
-}
-
-function text(result: CallToolResult): string {
-  return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
-}
 
 for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
   describe(`MCP over ${transport} with the signed-in user's props`, () => {
-    it('lists the Attio tools with honest annotations', async () => {
+    it('lists the Attio tool pack, read tools marked read-only', async () => {
       const client = await openSession(transport);
       const { tools } = await client.listTools();
-      const names = tools.map((tool) => tool.name).sort();
-      expect(names).toEqual(['health', 'search_records', 'whoami']);
-      for (const tool of tools) {
-        expect(tool.annotations?.readOnlyHint).toBe(true);
-        expect(tool.outputSchema).toBeDefined();
-      }
+      const names = tools.map((tool) => tool.name);
+      expect(names).toEqual(
+        expect.arrayContaining(['search_records', 'query_records', 'create_record', 'search', 'fetch']),
+      );
+      expect(tools.find((t) => t.name === 'query_records')?.annotations?.readOnlyHint).toBe(true);
+      expect(tools.find((t) => t.name === 'delete_record')?.annotations?.destructiveHint).toBe(true);
       await client.close();
     });
 
@@ -111,12 +103,34 @@ describe('when Attio struggles', () => {
     await client.close();
   });
 
-  it('a revoked Attio token is a tool error telling the user to reconnect', async () => {
-    const client = await openSession('streamable-http', { email: 'revoked-in-session@example.com' });
-    await controlStandin('revoke', { email: 'revoked-in-session@example.com' });
+  it('a revoked Attio token is a tool error telling the user to reconnect, and revokes the grant', async () => {
+    const email = 'revoked-in-session@example.com';
+    const { client: registered, tokens } = await signIn(newBrowser(), { email });
+    const client = await connectMcp({
+      origin: ORIGIN,
+      token: tokens.access_token,
+      transport: 'streamable-http',
+      send: sendToWorker,
+    });
+    await controlStandin('revoke', { email });
     const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
     expect(result.isError).toBe(true);
     expect(text(result)).toContain('Reconnect this server');
     await client.close();
+    // The grant is gone: the client's next request is challenged, so it signs the user in again.
+    const next = await sendToWorker(
+      new Request(`${ORIGIN}/mcp`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${tokens.access_token}` },
+        body: '{}',
+      }),
+    );
+    expect(next.status).toBe(401);
+    const refresh = await tokenRequest(sendToWorker, ORIGIN, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token ?? '',
+      client_id: registered.client_id,
+    });
+    expect(refresh.status).toBe(400);
   });
 });

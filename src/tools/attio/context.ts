@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { AttioClient } from '../../attio/client';
+import type { Confirm } from '../../mcp/tool';
+import type { AttioCatalog } from './catalog';
 
 /** What an Attio grant carries, encrypted at rest by the OAuth library. Never sent to the MCP client. */
 export const AttioProps = z.object({
@@ -16,4 +18,8 @@ export interface AttioToolContext {
   member: AttioProps['member'];
   scopes: readonly string[];
   attio: AttioClient;
+  /** The workspace's objects, attributes and members, cached for the session. */
+  catalog: AttioCatalog;
+  /** Asks the user to confirm (MCP elicitation) when the client can. */
+  confirm: Confirm;
 }

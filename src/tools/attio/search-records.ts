@@ -13,12 +13,32 @@ const SearchResult = z.object({
   emails: z.array(z.string()).optional(),
   url: z.string().optional(),
 });
+type SearchResult = z.infer<typeof SearchResult>;
+
+/** Attio's fuzzy record search, flattened; shared by search_records and ChatGPT's search. */
+export async function searchHits(
+  { attio, workspace }: AttioToolContext,
+  body: { query: string; objects: string[]; limit: number },
+): Promise<SearchResult[]> {
+  const { data } = await attio.searchRecords(body);
+  return data.map((hit) => {
+    const webPath = WEB_PATH[hit.object_slug];
+    return {
+      id: hit.id.record_id,
+      object: hit.object_slug,
+      name: hit.record_text,
+      ...(hit.domains?.length ? { domains: hit.domains } : {}),
+      ...(hit.email_addresses?.length ? { emails: hit.email_addresses } : {}),
+      ...(webPath ? { url: `https://app.attio.com/${workspace.slug}/${webPath}/${hit.id.record_id}/overview` } : {}),
+    };
+  });
+}
 
 export const searchRecords = defineTool({
   name: 'search_records',
   title: 'Search CRM records',
   description:
-    'Finds companies, people and deals by name, email address or domain (fuzzy, like Attio’s search box). Returns ids and names only; use the record id with other tools for details.',
+    'Finds companies, people and deals by name, email address or domain (fuzzy, like Attio’s search box). Returns ids and names; use query_records to filter by other attributes and get_record for details.',
   inputSchema: {
     query: z.string().trim().min(1).max(200).describe('Words to look for: a name, an email address or a domain'),
     objects: z
@@ -32,22 +52,11 @@ export const searchRecords = defineTool({
   outputSchema: { results: z.array(SearchResult) },
   annotations: { readOnlyHint: true, openWorldHint: true },
   scope: 'mcp:read',
-  async handler({ query, objects, limit }, { attio, workspace }: AttioToolContext) {
-    const { data } = await attio.searchRecords({ query, objects, limit });
-    const results = data.map((hit) => {
-      const webPath = WEB_PATH[hit.object_slug];
-      return {
-        id: hit.id.record_id,
-        object: hit.object_slug,
-        name: hit.record_text,
-        ...(hit.domains?.length ? { domains: hit.domains } : {}),
-        ...(hit.email_addresses?.length ? { emails: hit.email_addresses } : {}),
-        ...(webPath ? { url: `https://app.attio.com/${workspace.slug}/${webPath}/${hit.id.record_id}/overview` } : {}),
-      };
-    });
+  async handler({ query, objects, limit }, context: AttioToolContext) {
+    const results = await searchHits(context, { query, objects, limit });
     const lines = results.map(
       (r) =>
-        `- ${r.name} (${r.object}, id ${r.id})${r.domains ? ` ${r.domains.join(', ')}` : ''}${r.emails ? ` ${r.emails.join(', ')}` : ''}`,
+        `- ${r.name} (${r.object})${r.domains ? ` ${r.domains.join(', ')}` : ''}${r.emails ? ` ${r.emails.join(', ')}` : ''} [${r.id}]`,
     );
     return {
       structured: { results },
