@@ -72,6 +72,12 @@ describe('records', () => {
       values: { created_at: '2020-01-01' },
     });
     expect(readOnly.text).toContain('created_at is read-only');
+    const stranger = await call(client, 'update_record', {
+      object: 'deals',
+      record_id: id,
+      values: { owner: 'Nobody Here' },
+    });
+    expect(stranger.text).toMatch(/owner takes a workspace member's email or name; .* Members: .*demo@example\.com/);
   });
 
   it('upsert_record matches on a unique attribute: the second call updates the same record', async () => {

@@ -172,7 +172,12 @@ function toWriteValue(attribute: AttributeInfo, item: unknown, members: MemberLo
       const member = typeof item === 'string' ? members.get(item.trim().toLowerCase()) : undefined;
       if (!member) {
         throw new ToolError(
-          `${attribute.slug} takes a workspace member's email or name; "${String(item)}" is not one. Members: ${[...new Set(members.values())].length} (see whoami).`,
+          `${attribute.slug} takes a workspace member's email or name; "${String(item)}" is not one. Members: ${[
+            ...members.keys(),
+          ]
+            .filter((key) => key.includes('@'))
+            .slice(0, 10)
+            .join(', ')}.`,
         );
       }
       return { referenced_actor_type: 'workspace-member', referenced_actor_id: member };
