@@ -5,15 +5,14 @@ import { readConfig } from '../config';
 import { oauthHelpers } from '../provider';
 import { activeUpstream } from '../upstreams';
 import { registerTools } from './register-tools';
+import { requestAuth } from './session-auth';
 import { SessionCache } from './session-cache';
+import { ToolError } from './tool';
 
 export const SERVER_INFO = { name: 'attio-remote-mcp', version: '0.1.0' } as const;
 
-/** Set per request by the Worker from the verified access token (`ctx.auth`); see `withSessionAuth`. */
-const SessionAuth = z.object({
-  scopes: z.array(z.string()).default([]),
-  grant: z.object({ userId: z.string().optional(), grantId: z.string().optional() }).default({}),
-});
+/** Recorded when the session starts (see `withSessionAuth`): the user whose token opened it. */
+const SessionOwner = z.object({ owner: z.string().optional() });
 
 /**
  * One MCP session: a Durable Object serving streamable HTTP (`/mcp`) and legacy SSE (`/sse`).
@@ -33,18 +32,22 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
     if (!report.ok) throw new Error('The server is not configured; see /health.');
     const upstream = activeUpstream(report.config);
     const env = this.env;
-    registerTools(this.server, upstream.tools, (confirm) => {
-      const { scopes, grant } = SessionAuth.parse(this.props);
+    registerTools(this.server, upstream.tools, ({ confirm, headers }) => {
+      const auth = requestAuth(headers);
+      const { owner } = SessionOwner.parse(this.props);
+      // A session id is a bearer secret too: a token of another user must not use this session's props.
+      if (!auth || !owner || auth.userId !== owner) {
+        throw new ToolError('This MCP session belongs to another sign-in. Reconnect to start a new session.');
+      }
       const props = upstream.propsSchema.parse(this.props);
       return {
-        context: upstream.toolContext(props, scopes, { cache: this.#cache, confirm }),
-        scopes,
+        context: upstream.toolContext(props, auth.scopes, { cache: this.#cache, confirm }),
+        scopes: auth.scopes,
         // The upstream no longer accepts this grant's token: revoke the grant, so the client's
         // next request gets 401 and it signs the user in again, instead of failing forever.
         async revokeGrant() {
-          const { userId, grantId } = grant;
-          if (!userId || !grantId) return;
-          await oauthHelpers(report.config, env).revokeGrant(grantId, userId);
+          if (!auth.userId || !auth.grantId) return;
+          await oauthHelpers(report.config, env).revokeGrant(auth.grantId, auth.userId);
           console.warn(
             JSON.stringify({ event: 'grant_revoked', reason: 'upstream_unauthorized', upstream: upstream.id }),
           );

@@ -11,6 +11,20 @@ import { type AnyToolDefinition, type Confirm, ToolError } from './tool';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** What the MCP layer knows about one tool call, to open the session's view of it. */
+export interface ToolCallInfo {
+  confirm: Confirm;
+  /** The request's headers, including what the Worker verified about its token. */
+  headers: Record<string, string | string[] | undefined> | undefined;
+}
+
+/** One tool call's context and the grant it runs under. */
+export interface ToolCallSession<Context> {
+  context: Context;
+  scopes: readonly string[];
+  revokeGrant(): Promise<void>;
+}
+
 /**
  * Registers a tool pack on an MCP server. All policy lives here, once: the scope check, and
  * turning every failure into a tool result with `isError` that says how to recover, so the
@@ -19,7 +33,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export function registerTools<Context>(
   server: McpServer,
   tools: readonly AnyToolDefinition<Context>[],
-  session: (confirm: Confirm) => { context: Context; scopes: readonly string[]; revokeGrant(): Promise<void> },
+  openCall: (call: ToolCallInfo) => ToolCallSession<Context>,
 ): void {
   for (const tool of tools) {
     server.registerTool(
@@ -32,18 +46,19 @@ export function registerTools<Context>(
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (input: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
-        const { context, scopes, revokeGrant } = session(confirmThrough(server, extra));
+        let session: ToolCallSession<Context> | undefined;
         try {
-          if (!scopes.includes(tool.scope)) {
+          session = openCall({ confirm: confirmThrough(server, extra), headers: extra.requestInfo?.headers });
+          if (!session.scopes.includes(tool.scope)) {
             return errorResult(
               `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
             );
           }
-          const answer = await tool.handler(input, context);
+          const answer = await tool.handler(input, session.context);
           return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
         } catch (error) {
           if (error instanceof AttioError && error.status === 401) {
-            await revokeGrant().catch(() => undefined); // best effort: the answer below still tells the user
+            await session?.revokeGrant().catch(() => undefined); // best effort: the answer below still tells the user
           }
           return errorResult(describeFailure(error, tool.name));
         }

@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import type { TransportKind } from '../support/mcp-client';
@@ -76,6 +78,45 @@ describe('session tokens', () => {
     );
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toContain('invalid_token');
+  });
+
+  it('a session opened by one user cannot be used with another user’s token', async () => {
+    const owner = await signIn(newBrowser(), { email: 'session-owner@example.com' });
+    const transport = new StreamableHTTPClientTransport(new URL(`${ORIGIN}/mcp`), {
+      requestInit: { headers: { Authorization: `Bearer ${owner.tokens.access_token}` } },
+      fetch: (input, init) => sendToWorker(new Request(input, init)),
+    });
+    const client = new Client({ name: 'owner', version: '1.0.0' });
+    await client.connect(transport);
+    const intruder = await signIn(newBrowser(), { email: 'session-intruder@example.com' });
+    // A client-supplied copy of the Worker's internal header changes nothing: the Worker overwrites it.
+    const forged = JSON.stringify({ scopes: ['mcp:read'], userId: 'someone-else' });
+    const response = await sendToWorker(
+      new Request(`${ORIGIN}/mcp`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${intruder.tokens.access_token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'mcp-session-id': transport.sessionId ?? '',
+          'mcp-protocol-version': '2025-06-18',
+          'x-mcp-session-auth': forged,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'tools/call',
+          params: { name: 'whoami', arguments: {} },
+        }),
+      }),
+    );
+    const body = await response.text();
+    expect(body).toContain('belongs to another sign-in');
+    expect(body).not.toContain('session-owner@example.com');
+    // The owner's own calls still work.
+    const mine = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
+    expect(JSON.stringify(mine.structuredContent)).toContain('session-owner@example.com');
+    await client.close();
   });
 });
 
