@@ -7,8 +7,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type Stack, startStack } from '../../scripts/lib/stack.ts';
 import { InMemoryOAuthProvider } from '../support/sdk-oauth-provider';
-import { freePort, type Stack, startStack } from './stack';
 
 /**
  * A person signing in through a real browser (Debian's Chromium, driven by Playwright), as a

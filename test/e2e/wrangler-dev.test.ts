@@ -5,9 +5,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from '../../scripts/lib/stack.ts';
 import { Browser, followAuthorization } from '../support/oauth-client';
 import { InMemoryOAuthProvider } from '../support/sdk-oauth-provider';
-import { type Stack, startStack } from './stack';
 
 /**
  * The product as a user runs it: `wrangler dev` and the Attio stand-in as real processes on

@@ -39,11 +39,15 @@ export class CookieJar {
 /** A browser-ish user agent: one cookie jar, requests routed to the Worker or the network. */
 export class Browser {
   readonly jar = new CookieJar();
-  constructor(
-    readonly workerOrigin: string,
-    readonly sendToWorker: Send,
-    readonly sendElsewhere: Send = (request) => fetch(request),
-  ) {}
+  // Plain fields, not parameter properties: Node's type stripping (scripts) cannot run those.
+  readonly workerOrigin: string;
+  readonly sendToWorker: Send;
+  readonly sendElsewhere: Send;
+  constructor(workerOrigin: string, sendToWorker: Send, sendElsewhere: Send = (request) => fetch(request)) {
+    this.workerOrigin = workerOrigin;
+    this.sendToWorker = sendToWorker;
+    this.sendElsewhere = sendElsewhere;
+  }
 
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);

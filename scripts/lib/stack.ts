@@ -2,13 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProcess, waitForUrl } from '../../scripts/lib/processes';
-import { startAttioStandin } from '../standins/attio/server';
+import { type RunningStandin, startAttioStandin } from '../../test/standins/attio/server.ts';
+import { startProcess, waitForUrl } from './processes.ts';
 
 export interface Stack {
   /** The Worker's public origin, `http://localhost:PORT`. */
   origin: string;
   standinUrl: string;
+  /** The in-process Attio stand-in: its state (store, `auth.issueToken`, `reset()`) and faults. */
+  standin: RunningStandin;
   stop(): Promise<void>;
 }
 
@@ -28,10 +30,19 @@ export async function freePort(): Promise<number> {
  * Starts the product as `npm run dev` does, on free ports and with throwaway state: the Attio
  * stand-in and the real `wrangler dev`, configured through `--var` like a deployment's vars.
  */
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Progress messages while starting (wrangler takes a while). */
+  onProgress?: (message: string) => void;
+  /** Aborting while starting stops what was started and rejects (Ctrl-C during the startup). */
+  signal?: AbortSignal;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const progress = options.onProgress ?? (() => {});
   const port = await freePort();
   const origin = `http://localhost:${port}`;
   const standin = await startAttioStandin({ port: 0, redirectUris: [`${origin}/callback`] });
+  progress(`Attio stand-in on ${standin.url}`);
   const stateDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
   const vars = {
     PUBLIC_URL: origin,
@@ -64,11 +75,28 @@ export async function startStack(): Promise<Stack> {
     await standin.close();
     rmSync(stateDir, { recursive: true, force: true });
   };
+  progress(`wrangler dev starting on ${origin} (usually 10–20 s)`);
   try {
-    await waitForUrl(`${origin}/health`, { timeoutMs: 120_000, requireOk: true });
+    options.signal?.throwIfAborted();
+    await Promise.race([
+      waitForUrl(`${origin}/health`, { timeoutMs: 120_000, requireOk: true }),
+      aborted(options.signal),
+      new Promise<never>((_, reject) =>
+        worker.child.once('exit', (code) => reject(new Error(`wrangler dev exited early (code ${code})`))),
+      ),
+    ]);
   } catch (error) {
     await stop();
+    if (options.signal?.aborted) throw error;
     throw new Error(`${error instanceof Error ? error.message : error}\nwrangler said:\n${worker.recentOutput()}`);
   }
-  return { origin, standinUrl: standin.url, stop };
+  progress(`wrangler dev ready on ${origin}`);
+  return { origin, standinUrl: standin.url, standin, stop };
+}
+
+/** Rejects when `signal` aborts; never settles without one. */
+function aborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
