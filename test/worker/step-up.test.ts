@@ -63,6 +63,6 @@ it('a write outside the grant sends the user back to consent for mcp:write, then
 
   const result = (await client.callTool(write)) as CallToolResult;
   expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-  expect(JSON.stringify(result.structuredContent)).toContain('Step-up follow-up');
+  expect(JSON.stringify(result.content)).toContain('Step-up follow-up');
   await client.close();
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
-import { recordLines, viewRecords } from './records';
+import { recordDetails, viewRecords } from './records';
 import { searchHits } from './search-records';
 
 /**
@@ -62,7 +62,7 @@ export const fetchRecord = defineTool({
     const document = {
       id: `${object.slug}/${record.id}`,
       title: typeof record.name === 'string' ? record.name : record.id,
-      text: recordLines([record], fields).replace(/^- /, ''),
+      text: recordDetails(record, fields),
       url: record.url ?? '',
       metadata: { object: object.slug },
     };

@@ -29,9 +29,34 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function normalizeFilter(
   set: AttributeSet,
   filter: Record<string, unknown>,
-): { filter: Record<string, unknown>; mentioned: Set<string> } {
+): { filter: Record<string, unknown>; mentioned: Set<string>; fixed: Map<string, unknown> } {
   const mentioned = new Set<string>();
-  return { filter: normalizeNode(set, filter, mentioned), mentioned };
+  const normalized = normalizeNode(set, filter, mentioned);
+  return { filter: normalized, mentioned, fixed: fixedValues(set, normalized) };
+}
+
+/** Types whose equality filter gives every matching record exactly that value. */
+const EXACT_TYPES = new Set(['select', 'status', 'checkbox', 'number', 'text', 'date', 'rating']);
+
+/**
+ * Single-valued attributes the filter pins to one value (`{"stage":"Nurture"}`, also inside a
+ * top-level `$and`): every record in the answer has it, so the answer states it once.
+ */
+function fixedValues(set: AttributeSet, filter: Record<string, unknown>): Map<string, unknown> {
+  const fixed = new Map<string, unknown>();
+  const conditions = Array.isArray(filter.$and) ? [filter, ...filter.$and] : [filter];
+  for (const condition of conditions) {
+    if (!isPlainObject(condition)) continue;
+    const through = referencePinnedByPath(set, condition);
+    if (through) fixed.set(through.key, through.value);
+    for (const [slug, value] of Object.entries(condition)) {
+      const attribute = set.bySlug.get(slug);
+      if (!attribute || attribute.multi || !EXACT_TYPES.has(attribute.type)) continue;
+      const operand = isPlainObject(value) && Object.keys(value).length === 1 && '$eq' in value ? value.$eq : value;
+      if (['string', 'number', 'boolean'].includes(typeof operand)) fixed.set(slug, operand);
+    }
+  }
+  return fixed;
 }
 
 function normalizeNode(set: AttributeSet, node: unknown, mentioned: Set<string>): Record<string, unknown> {
@@ -132,6 +157,25 @@ function normalizeOperand(attribute: AttributeInfo, op: string, operand: unknown
     default:
       return operand;
   }
+}
+
+/**
+ * `{"path":[["people","company"],["companies","name"]],"constraints":{"$eq":"Acme Corp"}}` pins
+ * the single-valued reference `company` to records named "Acme Corp": `company.name` is fixed.
+ */
+function referencePinnedByPath(
+  set: AttributeSet,
+  condition: Record<string, unknown>,
+): { key: string; value: unknown } | undefined {
+  const { path, constraints } = condition;
+  if (!Array.isArray(path) || path.length !== 2) return undefined;
+  const [first, second] = path as unknown[];
+  if (!Array.isArray(first) || !Array.isArray(second) || first[0] !== set.parent.slug) return undefined;
+  const attribute = set.bySlug.get(String(first[1]));
+  if (attribute?.type !== 'record-reference' || attribute.multi) return undefined;
+  const operand = isPlainObject(constraints) && Object.keys(constraints).length === 1 ? constraints.$eq : constraints;
+  if (typeof operand !== 'string' && typeof operand !== 'number') return undefined;
+  return { key: `${attribute.slug}.${String(second[1])}`, value: operand };
 }
 
 export interface SortInput {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
-import { RecordView, recordLines, viewRecords } from './records';
+import { RecordView, recordDetails, viewRecords } from './records';
 
 export const getRecord = defineTool({
   name: 'get_record',
@@ -29,7 +29,7 @@ export const getRecord = defineTool({
     if (!record) throw new Error('unreachable: one record in, one view out');
     return {
       structured: { object: object.slug, record },
-      text: `${object.singular}:\n${recordLines([record], fields)}${record.url ? `\n${record.url}` : ''}`,
+      text: `${object.singular}:\n${recordDetails(record, fields)}${record.url ? `\nweb: ${record.url}` : ''}`,
     };
   },
 });

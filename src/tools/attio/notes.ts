@@ -40,21 +40,18 @@ export const createNote = defineTool({
     title: z.string().trim().min(1).max(200),
     content: z.string().min(1).max(20_000).describe('Markdown'),
   },
-  outputSchema: { note: Note },
+  outputSchema: { note: Note.pick({ id: true, title: true }) }, // the rest is what the model just wrote
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scope: 'mcp:write',
   async handler(input, { attio, catalog }: AttioToolContext) {
     const object = await catalog.object(input.object);
-    const [{ data }, members] = await Promise.all([
-      attio.createNote({
-        parentObject: object.slug,
-        parentRecordId: input.record_id,
-        title: input.title,
-        content: input.content,
-      }),
-      catalog.members(),
-    ]);
-    const note = viewNote(data, members.names);
+    const { data } = await attio.createNote({
+      parentObject: object.slug,
+      parentRecordId: input.record_id,
+      title: input.title,
+      content: input.content,
+    });
+    const note = { id: data.id.note_id, title: data.title };
     return { structured: { note }, text: `Added the note "${note.title}" [${note.id}].` };
   },
 });

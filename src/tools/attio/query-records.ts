@@ -3,7 +3,7 @@ import { defineTool } from '../../mcp/tool';
 import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
 import { normalizeFilter, normalizeSorts } from './filter';
-import { chooseFields, factorUrls, MAX_RECORDS, RecordView, recordLines, viewRecords } from './records';
+import { chooseFields, factorUrls, MAX_RECORDS, RecordView, recordLines, viewRecordList } from './records';
 
 export const queryRecords = defineTool({
   name: 'query_records',
@@ -28,8 +28,15 @@ Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $ends_with $not_empt
     offset: z.number().int().min(0).default(0).describe('Skip this many records (next page)'),
   },
   outputSchema: {
-    object: z.string(),
     records: z.array(RecordView),
+    where: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Values the filter fixes: every record has them, so rows leave them out'),
+    currencies: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Currency of each currency field whose rows give bare amounts, e.g. {"value":"USD"}'),
     urlTemplate: z.string().optional().describe("A record's web URL: replace {id} with its id"),
     nextOffset: z.number().optional().describe('Present when more records match: pass it as offset'),
   },
@@ -38,11 +45,11 @@ Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $ends_with $not_empt
   async handler(input, context: AttioToolContext) {
     const object = await context.catalog.object(input.object);
     const set = await context.catalog.attributes({ kind: 'objects', slug: object.slug });
-    const { filter, mentioned } = input.filter
+    const { filter, mentioned, fixed } = input.filter
       ? normalizeFilter(set, input.filter)
-      : { filter: undefined, mentioned: new Set<string>() };
+      : { filter: undefined, mentioned: new Set<string>(), fixed: new Map<string, unknown>() };
     const sorts = normalizeSorts(set, input.sorts ?? []);
-    const fields = chooseFields(set, input.fields, [...mentioned, ...sorts.map((s) => s.attribute)]);
+    const fields = chooseFields(set, input.fields, [...mentioned, ...sorts.map((s) => s.attribute)], fixed);
     for (const slug of fields) requireAttribute(set, slug);
     // One more than asked tells whether another page exists, without a count query (Attio has none).
     const { data } = await context.attio.queryRecords(object.slug, {
@@ -52,19 +59,26 @@ Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $ends_with $not_empt
       offset: input.offset,
     });
     const page = data.slice(0, input.limit);
-    const { records, urlTemplate } = factorUrls(await viewRecords(context, set, page, fields));
+    const list = await viewRecordList(context, set, page, fields);
+    const { records, urlTemplate } = factorUrls(list.records);
+    const currencies = Object.keys(list.currencies).length ? { currencies: list.currencies } : {};
     const nextOffset = data.length > input.limit ? input.offset + input.limit : undefined;
     const noun = page.length === 1 ? object.singular.toLowerCase() : object.plural.toLowerCase();
-    const more = nextOffset !== undefined ? `\nMore match: call again with offset ${nextOffset}.` : '';
+    const more = nextOffset !== undefined ? `\nMore records match: pass offset ${nextOffset} for the next page.` : '';
+    const shownFixed = [...fixed].filter(([slug]) => !fields.includes(slug));
+    const where = shownFixed.length
+      ? ` where ${shownFixed.map(([slug, value]) => `${slug} = ${String(value)}`).join(', ')}`
+      : '';
     return {
       structured: {
-        object: object.slug,
+        ...(shownFixed.length ? { where: Object.fromEntries(shownFixed) } : {}),
+        ...currencies,
         records,
         ...(urlTemplate ? { urlTemplate } : {}),
         ...(nextOffset !== undefined ? { nextOffset } : {}),
       },
       text: page.length
-        ? `${page.length} ${noun}${input.offset ? ` from offset ${input.offset}` : ''}:\n${recordLines(records, fields)}${urlTemplate ? `\nWeb: ${urlTemplate}` : ''}${more}`
+        ? `${page.length} ${noun}${where}${input.offset ? ` from offset ${input.offset}` : ''}:\n${recordLines(records, fields, list.currencies)}${more}`
         : `No ${object.plural.toLowerCase()} match.`,
     };
   },

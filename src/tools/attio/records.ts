@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AttioRecord } from '../../attio/schemas';
 import type { AttributeSet } from './catalog';
 import type { AttioToolContext } from './context';
-import { type CompactValue, flattenValues, type Names, recordName } from './values';
+import { type CompactValue, currentValues, flattenValues, type Names, recordName } from './values';
 
 /** At most this many records in one answer; the answer says how to get the next page. */
 export const MAX_RECORDS = 50;
@@ -18,11 +18,15 @@ const DEFAULT_FIELDS: Record<string, string[]> = {
 export const RecordView = z.looseObject({ id: z.string(), url: z.string().optional() });
 export type RecordView = { id: string; url?: string } & { [field: string]: CompactValue | undefined };
 
-/** The fields to show: those asked for, else the object's defaults plus what a filter or sort mentioned. */
+/**
+ * The fields to show: those asked for, else the object's defaults plus what a filter or sort
+ * mentioned, less the fields the filter fixes to one value (the answer states those once).
+ */
 export function chooseFields(
   set: AttributeSet,
   asked: readonly string[] | undefined,
   mentioned: Iterable<string> = [],
+  fixed: ReadonlyMap<string, unknown> = new Map(),
 ) {
   if (asked?.length) return [...new Set(asked)];
   const defaults =
@@ -31,7 +35,8 @@ export function chooseFields(
       .filter((a) => a.writable && a.slug !== 'record_id')
       .slice(0, 4)
       .map((a) => a.slug);
-  return [...new Set([...defaults, ...mentioned])];
+  const isFixed = (slug: string) => [...fixed.keys()].some((key) => key === slug || key.startsWith(`${slug}.`));
+  return [...new Set([...defaults, ...mentioned])].filter((slug) => !isFixed(slug));
 }
 
 /**
@@ -43,17 +48,45 @@ export async function viewRecords(
   set: AttributeSet,
   records: readonly AttioRecord[],
   fields: readonly string[],
+  bareCurrency: ReadonlySet<string> = new Set(),
 ): Promise<RecordView[]> {
   const names = await resolveNames(context, set, records, fields);
   return records.map((record) => {
     const view: RecordView = { id: record.id.record_id };
     for (const slug of fields) {
-      const value = flattenValues(record.values[slug], set.bySlug.get(slug), names);
+      const value = flattenValues(record.values[slug], set.bySlug.get(slug), names, {
+        bareCurrency: bareCurrency.has(slug),
+      });
       if (value !== null && !(Array.isArray(value) && value.length === 0)) view[slug] = value;
     }
     if (record.web_url) view.url = record.web_url;
     return view;
   });
+}
+
+/**
+ * A list of records: like `viewRecords`, but a currency field whose values all share one currency
+ * gives bare amounts, and the currency is stated once (`currencies`) instead of on every row.
+ */
+export async function viewRecordList(
+  context: AttioToolContext,
+  set: AttributeSet,
+  records: readonly AttioRecord[],
+  fields: readonly string[],
+): Promise<{ records: RecordView[]; currencies: Record<string, string> }> {
+  const currencies: Record<string, string> = {};
+  for (const slug of fields) {
+    if (set.bySlug.get(slug)?.type !== 'currency') continue;
+    const codes = new Set(
+      records.flatMap((r) =>
+        currentValues(r.values[slug]).map((v) => (v as { currency_code?: unknown }).currency_code),
+      ),
+    );
+    const [code] = codes;
+    if (codes.size === 1 && typeof code === 'string') currencies[slug] = code;
+  }
+  const views = await viewRecords(context, set, records, fields, new Set(Object.keys(currencies)));
+  return { records: views, currencies };
 }
 
 async function resolveNames(
@@ -110,18 +143,28 @@ export function factorUrls(views: RecordView[]): { records: RecordView[]; urlTem
 }
 
 /**
- * The short text form: one line per record, fields in order, references by name. Ids are
- * kept so the model can act on a record without another call.
+ * The short text form: a table, one row per record, the record id last. A header names each
+ * field once instead of on every row; references show their name (ids are in the structured
+ * content).
  */
-export function recordLines(views: readonly RecordView[], fields: readonly string[]): string {
-  return views
-    .map((view) => {
-      const parts = fields
-        .filter((slug) => view[slug] !== undefined)
-        .map((slug, index) => (index === 0 && slug === 'name' ? show(view[slug]) : `${slug}: ${show(view[slug])}`));
-      return `- ${parts.join(' · ')} [${view.id}]`;
-    })
-    .join('\n');
+export function recordLines(
+  views: readonly RecordView[],
+  fields: readonly string[],
+  currencies: Readonly<Record<string, string>> = {},
+): string {
+  const shown = fields.filter((slug) => views.some((view) => view[slug] !== undefined));
+  const cell = (value: CompactValue | undefined) => show(value).replace(/[|\n]/g, ' ');
+  const header = shown.map((slug) => (currencies[slug] ? `${slug} (${currencies[slug]})` : slug));
+  const rows = views.map((view) => [...shown.map((slug) => cell(view[slug])), view.id].join(' | '));
+  return [[...header, 'id'].join(' | '), ...rows].join('\n');
+}
+
+/** One record, one `field: value` per line: for details, where a table of one row reads badly. */
+export function recordDetails(view: RecordView, fields: readonly string[]): string {
+  return [
+    ...fields.filter((slug) => view[slug] !== undefined).map((slug) => `${slug}: ${show(view[slug])}`),
+    `id: ${view.id}`,
+  ].join('\n');
 }
 
 function show(value: CompactValue | undefined): string {
@@ -145,6 +188,6 @@ export async function writtenRecord(
   if (!view) throw new Error('unreachable: one record in, one view out');
   return {
     structured: { object: object.slug, record: view },
-    text: `${verb} ${object.singular.toLowerCase()}:\n${recordLines([view], fields)}${view.url ? `\n${view.url}` : ''}`,
+    text: `${verb} ${object.singular.toLowerCase()}:\n${recordDetails(view, fields)}`,
   };
 }

@@ -49,11 +49,12 @@ export const searchRecords = defineTool({
       .describe('Object slugs to search (default: companies, people, deals)'),
     limit: z.number().int().min(1).max(25).default(10).describe('At most this many results (1–25, default 10)'),
   },
-  outputSchema: { results: z.array(SearchResult) },
+  // No per-result URL: ids are what the next call needs, and get_record gives the URL.
+  outputSchema: { results: z.array(SearchResult.omit({ url: true })) },
   annotations: { readOnlyHint: true, openWorldHint: true },
   scope: 'mcp:read',
   async handler({ query, objects, limit }, context: AttioToolContext) {
-    const results = await searchHits(context, { query, objects, limit });
+    const results = (await searchHits(context, { query, objects, limit })).map(({ url: _url, ...hit }) => hit);
     const lines = results.map(
       (r) =>
         `- ${r.name} (${r.object})${r.domains ? ` ${r.domains.join(', ')}` : ''}${r.emails ? ` ${r.emails.join(', ')}` : ''} [${r.id}]`,

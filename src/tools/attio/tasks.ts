@@ -53,11 +53,16 @@ export const createTask = defineTool({
   description: 'Creates a task, optionally with a deadline, assignees (member emails or names) and linked records.',
   inputSchema: {
     content: z.string().trim().min(1).max(2000).describe('What to do'),
-    deadline: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('ISO date or date-time'),
+    // A plain string checked here: zod's ISO regexes would add hundreds of tokens to tools/list.
+    deadline: z
+      .string()
+      .refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), 'Expected an ISO date')
+      .optional()
+      .describe('ISO date (midnight UTC) or date-time, e.g. 2026-12-11 or 2026-12-11T17:00:00Z'),
     assignees: z.array(z.string()).max(10).optional().describe('Workspace member emails or names'),
     linked_records: z.array(LinkedRecord).max(10).optional().describe('e.g. [{"object":"companies","id":"…"}]'),
   },
-  outputSchema: { task: Task },
+  outputSchema: { task: Task.omit({ content: true, completed: true }) }, // the model just wrote them
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
@@ -80,7 +85,8 @@ export const createTask = defineTool({
       })),
     });
     const task = await viewTask(data, context);
-    return { structured: { task }, text: `Created the task:\n${taskLine(task)}` };
+    const { content: _content, completed: _completed, ...created } = task;
+    return { structured: { task: created }, text: `Created the task:\n${taskLine(task)}` };
   },
 });
 

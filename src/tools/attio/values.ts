@@ -28,11 +28,23 @@ export function flattenValues(
   values: readonly AttioValue[] | undefined,
   attribute: Pick<AttributeInfo, 'multi'> | undefined,
   names: Names,
+  options: { bareCurrency?: boolean } = {},
 ): CompactValue {
-  const current = (values ?? []).filter((v) => v.active_until === null || v.active_until === undefined);
-  const flat = current.map((v) => flattenValue(v, names)).filter((v) => v !== null);
+  const flat = currentValues(values)
+    .map((v) => (options.bareCurrency && v.attribute_type === 'currency' ? amountOf(v) : flattenValue(v, names)))
+    .filter((v) => v !== null);
   if (attribute?.multi || flat.length > 1) return flat;
   return flat[0] ?? null;
+}
+
+/** The values in force now; Attio also returns past ones when history is asked for. */
+export function currentValues(values: readonly AttioValue[] | undefined): AttioValue[] {
+  return (values ?? []).filter((v) => v.active_until === null || v.active_until === undefined);
+}
+
+function amountOf(value: AttioValue): number | null {
+  const amount = (value as { currency_value?: unknown }).currency_value;
+  return typeof amount === 'number' ? amount : null;
 }
 
 function flattenValue(value: AttioValue, names: Names): CompactValue {
