@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineTool } from '../../mcp/tool';
+import type { AttioToolContext } from './context';
+import { Task, taskLine, viewTask } from './task-view';
+
+export const completeTask = defineTool({
+  name: 'complete_task',
+  title: 'Complete a task',
+  description: 'Marks a task as done (or open again with completed: false).',
+  inputSchema: { task_id: z.string().min(1), completed: z.boolean().default(true) },
+  outputSchema: { task: Task },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  scope: 'mcp:write',
+  async handler(input, context: AttioToolContext) {
+    const { data } = await context.attio.updateTask(input.task_id, { is_completed: input.completed });
+    const task = await viewTask(data, context);
+    return { structured: { task }, text: `${task.completed ? 'Completed' : 'Reopened'}:\n${taskLine(task)}` };
+  },
+});

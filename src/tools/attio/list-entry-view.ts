@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { AttioEntry } from '../../attio/schemas';
+import type { AttributeSet } from './catalog';
+import type { AttioToolContext } from './context';
+import { type CompactValue, flattenValues } from './values';
+
+export const Entry = z.object({
+  id: z.string(),
+  list: z.string(),
+  recordId: z.string(),
+  object: z.string(),
+  values: z.record(z.string(), z.unknown()),
+});
+type Entry = z.infer<typeof Entry>;
+
+export async function viewEntry(
+  entry: AttioEntry,
+  list: string,
+  set: AttributeSet,
+  context: AttioToolContext,
+): Promise<Entry> {
+  const members = await context.catalog.members();
+  const values: Record<string, CompactValue> = {};
+  for (const [slug, raw] of Object.entries(entry.entry_values)) {
+    if (slug === 'entry_id' || slug === 'created_at' || slug === 'created_by') continue;
+    const value = flattenValues(raw, set.bySlug.get(slug), { records: new Map(), members: members.names });
+    if (value !== null && !(Array.isArray(value) && value.length === 0)) values[slug] = value;
+  }
+  return { id: entry.id.entry_id, list, recordId: entry.parent_record_id, object: entry.parent_object, values };
+}
+
+export function entryText(verb: string, entry: Entry): string {
+  const values = Object.entries(entry.values)
+    .map(([slug, value]) => `${slug}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)
+    .join(' · ');
+  return `${verb} entry [${entry.id}] of ${entry.object} record ${entry.recordId} in ${entry.list}${values ? `: ${values}` : ''}.`;
+}
+
+export async function listSchema(context: AttioToolContext, name: string) {
+  const list = await context.catalog.list(name);
+  const [set, members] = await Promise.all([
+    context.catalog.attributes({ kind: 'lists', slug: list.slug }),
+    context.catalog.members(),
+  ]);
+  return { list, set, members };
+}
+
+export const entryValues = z
+  .record(z.string(), z.unknown())
+  .describe('List attribute slug → value, e.g. {"stage":"Qualified","priority":"High"}; see describe_object with list');

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { AttioToolContext } from './context';
+import { RecordView } from './records';
+import { toWriteValues } from './values';
+
+export const recordValuesInput = z
+  .record(z.string(), z.unknown())
+  .refine((v) => Object.keys(v).length > 0, 'Give at least one value.')
+  .describe(
+    'Attribute slug → plain value: text, number, "2027-03-01", a select or status title, a currency amount (50000), a record id for a reference, an email or name for an owner, a list for multi-value attributes. E.g. {"name":"Acme renewal","stage":"Lead","value":50000,"associated_company":"<company id>"}',
+  );
+export const objectInput = z.string().min(1).describe('Object slug: companies, people, deals, …');
+export const recordWriteOutput = { object: z.string(), record: RecordView };
+
+/** Shared by the record write tools. Resolves the object, its attributes and members, and converts the values to Attio's write shapes. */
+export async function prepareWrite(context: AttioToolContext, objectName: string, given: Record<string, unknown>) {
+  const target = await context.catalog.object(objectName);
+  const [set, members] = await Promise.all([
+    context.catalog.attributes({ kind: 'objects', slug: target.slug }),
+    context.catalog.members(),
+  ]);
+  return { target, set, values: toWriteValues(set, given, members.lookup) };
+}

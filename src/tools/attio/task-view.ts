@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { AttioTask } from '../../attio/schemas';
+import { ToolError } from '../../mcp/tool';
+import type { AttioToolContext } from './context';
+import { compactTimestamp } from './values';
+
+export const Task = z.object({
+  id: z.string(),
+  content: z.string(),
+  deadline: z.string().nullable(),
+  completed: z.boolean(),
+  assignees: z.array(z.string()),
+  linkedRecords: z.array(z.object({ object: z.string(), id: z.string() })),
+});
+
+export async function viewTask(task: AttioTask, { catalog }: AttioToolContext): Promise<z.infer<typeof Task>> {
+  const [members, objects] = await Promise.all([catalog.members(), catalog.objects()]);
+  const slugById = new Map(objects.map((o) => [o.id, o.slug]));
+  return {
+    id: task.id.task_id,
+    content: task.content_plaintext,
+    deadline: task.deadline_at && compactTimestamp(task.deadline_at),
+    completed: task.is_completed,
+    assignees: task.assignees.map((a) => members.names.get(a.referenced_actor_id) ?? a.referenced_actor_id),
+    linkedRecords: task.linked_records.map((l) => ({
+      object: slugById.get(l.target_object_id) ?? l.target_object_id,
+      id: l.target_record_id,
+    })),
+  };
+}
+
+export function taskLine(t: z.infer<typeof Task>): string {
+  const details = [
+    t.deadline && `due ${t.deadline.slice(0, 10)}`,
+    t.assignees.length && `for ${t.assignees.join(', ')}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `- [${t.completed ? 'x' : ' '}] ${t.content}${details ? ` (${details})` : ''} [${t.id}]`;
+}
+
+export function memberId(lookup: Map<string, string>, who: string): string {
+  const id = lookup.get(who.trim().toLowerCase());
+  if (!id) throw new ToolError(`"${who}" is not a member of this workspace; give a member's email or full name.`);
+  return id;
+}
+
+export const LinkedRecord = z.object({ object: z.string().min(1), id: z.string().min(1) });

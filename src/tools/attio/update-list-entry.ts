@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { defineTool, ToolError } from '../../mcp/tool';
+import type { AttioToolContext } from './context';
+import { Entry, entryText, entryValues, listSchema, viewEntry } from './list-entry-view';
+import { toWriteValues } from './values';
+
+export const updateListEntry = defineTool({
+  name: 'update_list_entry',
+  title: 'Update a list entry (move its stage)',
+  description:
+    'Changes a list entry’s values, e.g. moves a deal to another stage of the sales pipeline. Name the entry by entry_id, or by record_id when the record is in the list once.',
+  inputSchema: {
+    list: z.string().min(1).describe('List slug or name'),
+    entry_id: z.string().optional(),
+    record_id: z.string().optional().describe('Instead of entry_id: the record whose entry to change'),
+    values: entryValues.refine((v) => Object.keys(v).length > 0, 'Give at least one value.'),
+  },
+  outputSchema: { entry: Entry },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  scope: 'mcp:write',
+  async handler(input, context: AttioToolContext) {
+    const { list, set, members } = await listSchema(context, input.list);
+    const values = toWriteValues(set, input.values, members.lookup);
+    let entryId = input.entry_id;
+    if (!entryId) {
+      if (!input.record_id) throw new ToolError('Give entry_id, or record_id of a record in the list.');
+      const object = list.parentObjects[0] ?? '';
+      const { data } = await context.attio.recordEntries(object, input.record_id);
+      const entries = data.filter((e) => e.list_api_slug === list.slug);
+      if (entries.length !== 1) {
+        throw new ToolError(
+          entries.length
+            ? `That record is in ${list.slug} ${entries.length} times; give entry_id: ${entries.map((e) => e.entry_id).join(', ')}.`
+            : `That record is not in ${list.slug}; add it with add_to_list.`,
+        );
+      }
+      entryId = entries[0]?.entry_id;
+    }
+    const { data } = await context.attio.updateEntry(list.slug, entryId ?? '', values);
+    const entry = await viewEntry(data, list.slug, set, context);
+    return { structured: { entry }, text: entryText('Updated', entry) };
+  },
+});

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineTool } from '../../mcp/tool';
+import type { AttioToolContext } from './context';
+import { objectInput, prepareWrite, recordValuesInput, recordWriteOutput } from './record-writes';
+import { writtenRecord } from './records';
+
+export const updateRecord = defineTool({
+  name: 'update_record',
+  title: 'Update a CRM record',
+  description:
+    'Changes values of one record. Single values are replaced; values of multi-value attributes (domains, emails, references) are added to the existing ones.',
+  inputSchema: { object: objectInput, record_id: z.string().min(1), values: recordValuesInput },
+  outputSchema: recordWriteOutput,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  scope: 'mcp:write',
+  async handler(input, context: AttioToolContext) {
+    const { target, set, values: prepared } = await prepareWrite(context, input.object, input.values);
+    const { data } = await context.attio.updateRecord(target.slug, input.record_id, prepared);
+    return writtenRecord(context, set, target, data, Object.keys(prepared), 'Updated');
+  },
+});
