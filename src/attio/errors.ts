@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRetryAfter, UpstreamError } from '../http/upstream-error';
 
 /** Attio's error body, `{ status_code, type, code, message }` on every non-2xx answer. */
 export const AttioErrorBody = z.object({
@@ -8,26 +9,23 @@ export const AttioErrorBody = z.object({
   message: z.string(),
 });
 
-/**
- * A failed Attio call. `kind` says who can fix it: the model (bad input), the user
- * (reconnect), or nobody right now (rate limit, outage).
- */
-export class AttioError extends Error {
+/** A failed Attio call; `kind` says who can fix it (see `UpstreamError`). */
+export class AttioError extends UpstreamError {
   override readonly name = 'AttioError';
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    readonly code: string,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
+  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
+    super('Attio', status, code, message, retryAfterSeconds);
   }
+}
 
-  get kind(): 'input' | 'auth' | 'rate_limit' | 'unavailable' {
-    if (this.status === 401 || this.status === 403) return 'auth';
-    if (this.status === 429) return 'rate_limit';
-    if (this.status >= 500 || this.status === 0) return 'unavailable';
-    return 'input';
-  }
+export async function toAttioError(response: Response): Promise<AttioError> {
+  const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'));
+  const parsed = AttioErrorBody.safeParse(await response.json().catch(() => undefined));
+  return parsed.success
+    ? new AttioError(response.status, parsed.data.code, parsed.data.message, retryAfterSeconds)
+    : new AttioError(
+        response.status,
+        String(response.status),
+        `Attio answered HTTP ${response.status}.`,
+        retryAfterSeconds,
+      );
 }

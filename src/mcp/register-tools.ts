@@ -6,7 +6,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { AttioError } from '../attio/errors';
+import { UpstreamError } from '../http/upstream-error';
 import { type AnyToolDefinition, type Confirm, ToolError } from './tool';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -57,7 +57,7 @@ export function registerTools<Context>(
           const answer = await tool.handler(input, session.context);
           return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
         } catch (error) {
-          if (error instanceof AttioError && error.status === 401) {
+          if (error instanceof UpstreamError && error.revoked) {
             await session?.revokeGrant().catch(() => undefined); // best effort: the answer below still tells the user
           }
           return errorResult(describeFailure(error, tool.name));
@@ -99,19 +99,22 @@ function errorResult(text: string): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true };
 }
 
-/** Says who can fix a failure. Only messages we or Attio wrote for people are passed on. */
+/** Says who can fix a failure. Only messages we or the upstream wrote for people are passed on. */
 function describeFailure(error: unknown, toolName: string): string {
   if (error instanceof ToolError) return error.message;
-  if (error instanceof AttioError) {
+  if (error instanceof UpstreamError) {
+    const { upstream } = error;
     switch (error.kind) {
       case 'auth':
-        return 'Attio refused this connection’s access (it may have been revoked). Reconnect this server in your MCP client to sign in again.';
+        return error.revoked
+          ? `${upstream} refused this connection’s access (it may have been revoked). Reconnect this server in your MCP client to sign in again.`
+          : `${upstream} refused this request: ${error.message}`;
       case 'rate_limit':
-        return `Attio is rate limiting requests${error.retryAfterSeconds !== undefined ? `; try again in ${error.retryAfterSeconds} s` : ''}.`;
+        return `${upstream} is rate limiting requests${error.retryAfterSeconds !== undefined ? `; try again in ${error.retryAfterSeconds} s` : ''}.`;
       case 'unavailable':
-        return 'Attio is not answering right now. Try again in a moment.';
+        return `${upstream} is not answering right now. Try again in a moment.`;
       case 'input':
-        return `Attio rejected the request: ${error.message}`;
+        return `${upstream} rejected the request: ${error.message}`;
     }
   }
   console.error(

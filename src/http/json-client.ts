@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import { UpstreamError } from './upstream-error';
+
+export interface RetryPolicy {
+  /** Retries after a rate limit or a 5xx before giving up; each waits as the upstream says, capped. */
+  maxRetries: number;
+  /** Longest single wait, in milliseconds: a longer `Retry-After` is reported, not waited out. */
+  maxRetryDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, maxRetryDelayMs: 5_000 };
+
+export interface JsonRequest<T> {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  schema: z.ZodType<T>;
+}
+
+export interface UpstreamApi {
+  /** Shown to people in errors: "Attio". */
+  name: string;
+  fetch: typeof fetch;
+  retry: RetryPolicy;
+  /** The upstream's error for a non-2xx answer, from its error body and headers. */
+  toError(response: Response): Promise<UpstreamError>;
+}
+
+/**
+ * One JSON request to an upstream API, the same way for every upstream: parse the answer with a
+ * zod schema, retry rate limits and 5xx within a bound honouring `Retry-After`, and turn every
+ * failure into an `UpstreamError`.
+ */
+export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>): Promise<T> {
+  const path = new URL(request.url).pathname;
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await api.fetch(request.url, {
+        method: request.method,
+        headers: {
+          Accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...request.headers,
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      });
+    } catch {
+      if (attempt < api.retry.maxRetries) {
+        await sleep(backoff(attempt, api.retry.maxRetryDelayMs));
+        continue;
+      }
+      throw new UpstreamError(api.name, 0, 'unreachable', `${api.name} could not be reached.`);
+    }
+    if (response.ok) {
+      const parsed = request.schema.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) {
+        // Which fields broke the contract (paths only, never values), so an operator can see the API changed.
+        console.warn(
+          JSON.stringify({
+            event: 'upstream_unexpected_shape',
+            upstream: api.name,
+            method: request.method,
+            path,
+            issues: parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.')),
+          }),
+        );
+        throw new UpstreamError(
+          api.name,
+          502,
+          'unexpected_shape',
+          `${api.name} answered ${request.method} ${path} in an unexpected shape.`,
+        );
+      }
+      return parsed.data;
+    }
+    const error = await api.toError(response);
+    const retryable = error.kind === 'rate_limit' || error.kind === 'unavailable';
+    if (retryable && attempt < api.retry.maxRetries) {
+      const wait =
+        error.retryAfterSeconds !== undefined
+          ? error.retryAfterSeconds * 1000
+          : backoff(attempt, api.retry.maxRetryDelayMs);
+      if (wait <= api.retry.maxRetryDelayMs) {
+        await sleep(wait);
+        continue;
+      }
+    }
+    throw error;
+  }
+}
+
+function backoff(attempt: number, cap: number): number {
+  return Math.min(cap, 250 * 2 ** attempt);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
