@@ -5,12 +5,6 @@
 export const SCOPES_SUPPORTED = ['mcp:read', 'mcp:write'] as const;
 export type Scope = (typeof SCOPES_SUPPORTED)[number];
 
-/** What the consent page says each scope allows. */
-export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  'mcp:read': 'Read your CRM data: records, notes, tasks and lists',
-  'mcp:write': 'Create, change and delete CRM data on your behalf',
-};
-
 export const BASELINE_SCOPES: Scope[] = ['mcp:read'];
 /** What a client that asks for nothing we know (ChatGPT: no scope; Claude.ai: `claudeai`) is offered. */
 export const DEFAULT_GRANT: Scope[] = ['mcp:read', 'mcp:write'];

@@ -57,6 +57,7 @@ export function createAuthApp(config: Config) {
         details={details}
         handle={consent.handle}
         offered={details.scope.filter(isScope)}
+        scopeDescriptions={upstream.scopeDescriptions}
         serverName={config.publicUrl.replace(/^https?:\/\//, '')}
         upstreamName={upstream.displayName}
       />

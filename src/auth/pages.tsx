@@ -1,7 +1,7 @@
 import type { ConsentDescription } from '@cloudflare/workers-oauth-provider';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { SCOPE_DESCRIPTIONS, type Scope } from '../scopes';
+import type { Scope } from '../scopes';
 
 /*
  * The server's HTML pages. hono/jsx escapes every interpolated string, which matters here:
@@ -51,11 +51,20 @@ export interface ConsentPageProps {
   details: ConsentDescription;
   handle: string;
   offered: Scope[];
+  /** What each scope allows with this deployment's upstream. */
+  scopeDescriptions: Record<Scope, string>;
   serverName: string;
   upstreamName: string;
 }
 
-export function ConsentPage({ details, handle, offered, serverName, upstreamName }: ConsentPageProps) {
+export function ConsentPage({
+  details,
+  handle,
+  offered,
+  scopeDescriptions,
+  serverName,
+  upstreamName,
+}: ConsentPageProps) {
   return (
     <Layout title={`Allow ${details.clientName}?`}>
       <h1>
@@ -85,7 +94,7 @@ export function ConsentPage({ details, handle, offered, serverName, upstreamName
             <label>
               <input type="checkbox" name="scope" value={scope} checked />
               <span>
-                {SCOPE_DESCRIPTIONS[scope]} <span class="muted">({scope})</span>
+                {scopeDescriptions[scope]} <span class="muted">({scope})</span>
               </span>
             </label>
           ))}

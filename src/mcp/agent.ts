@@ -9,7 +9,13 @@ import { requestAuth } from './session-auth';
 import { SessionCache } from './session-cache';
 import { ToolError } from './tool';
 
-export const SERVER_INFO = { name: 'attio-remote-mcp', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'remote-mcp', version: '0.1.0' } as const;
+
+/** The upstream's word to the model about its tools; nothing when the server is not configured. */
+function instructionsFor(env: Env): string | undefined {
+  const report = readConfig(env);
+  return report.ok ? activeUpstream(report.config).instructions : undefined;
+}
 
 /** Recorded when the session starts (see `withSessionAuth`): the user whose token opened it. */
 const SessionOwner = z.object({ owner: z.string().optional() });
@@ -19,10 +25,7 @@ const SessionOwner = z.object({ owner: z.string().optional() });
  * Its props are the grant's props, decrypted by the OAuth library for this request's token.
  */
 export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> {
-  server = new McpServer(SERVER_INFO, {
-    instructions:
-      'Tools for the user’s Attio CRM workspace. Find records by name, email or domain with search_records; list them by attribute with query_records (Attio filter language; selects and statuses by title); call describe_object when unsure of a slug or option. Answers are compact: ask for fields you need.',
-  });
+  server = new McpServer(SERVER_INFO, { instructions: instructionsFor(this.env) });
 
   /** Workspace schema and members, read once per session rather than once per tool call. */
   readonly #cache = new SessionCache();
@@ -32,27 +35,32 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
     if (!report.ok) throw new Error('The server is not configured; see /health.');
     const upstream = activeUpstream(report.config);
     const env = this.env;
-    registerTools(this.server, upstream.tools, ({ confirm, headers }) => {
-      const auth = requestAuth(headers);
-      const { owner } = SessionOwner.parse(this.props);
-      // A session id is a bearer secret too: a token of another user must not use this session's props.
-      if (!auth || !owner || auth.userId !== owner) {
-        throw new ToolError('This MCP session belongs to another sign-in. Reconnect to start a new session.');
-      }
-      const props = upstream.propsSchema.parse(this.props);
-      return {
-        context: upstream.toolContext(props, auth.scopes, { cache: this.#cache, confirm }),
-        scopes: auth.scopes,
-        // The upstream no longer accepts this grant's token: revoke the grant, so the client's
-        // next request gets 401 and it signs the user in again, instead of failing forever.
-        async revokeGrant() {
-          if (!auth.userId || !auth.grantId) return;
-          await oauthHelpers(report.config, env).revokeGrant(auth.grantId, auth.userId);
-          console.warn(
-            JSON.stringify({ event: 'grant_revoked', reason: 'upstream_unauthorized', upstream: upstream.id }),
-          );
-        },
-      };
-    });
+    const owner = upstream.propsSchema.safeParse(this.props);
+    registerTools(
+      this.server,
+      owner.success ? upstream.toolsFor(owner.data) : upstream.tools,
+      ({ confirm, headers }) => {
+        const auth = requestAuth(headers);
+        const { owner } = SessionOwner.parse(this.props);
+        // A session id is a bearer secret too: a token of another user must not use this session's props.
+        if (!auth || !owner || auth.userId !== owner) {
+          throw new ToolError('This MCP session belongs to another sign-in. Reconnect to start a new session.');
+        }
+        const props = upstream.propsSchema.parse(this.props);
+        return {
+          context: upstream.toolContext(props, auth.scopes, { cache: this.#cache, confirm }),
+          scopes: auth.scopes,
+          // The upstream no longer accepts this grant's token: revoke the grant, so the client's
+          // next request gets 401 and it signs the user in again, instead of failing forever.
+          async revokeGrant() {
+            if (!auth.userId || !auth.grantId) return;
+            await oauthHelpers(report.config, env).revokeGrant(auth.grantId, auth.userId);
+            console.warn(
+              JSON.stringify({ event: 'grant_revoked', reason: 'upstream_unauthorized', upstream: upstream.id }),
+            );
+          },
+        };
+      },
+    );
   }
 }

@@ -2,7 +2,7 @@ import { OAuthError } from '@cloudflare/workers-oauth-provider';
 import { z } from 'zod';
 import { AttioClient } from '../attio/client';
 import { AttioError } from '../attio/errors';
-import type { Config } from '../config';
+import type { AttioConfig } from '../config';
 import { attioTools } from '../tools/attio';
 import { AttioCatalog } from '../tools/attio/catalog';
 import { AttioProps, type AttioToolContext } from '../tools/attio/context';
@@ -15,14 +15,21 @@ const AttioTokenResponse = z.looseObject({ access_token: z.string().min(1), toke
  * Attio as the upstream: OAuth per Attio's docs (no scope parameter, no PKCE; the app's scopes
  * are set at build.attio.com), identity from `GET /v2/self` and the authorizing member.
  */
-export function attioUpstream(config: Config['attio']): Upstream<AttioProps, AttioToolContext> {
+export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioToolContext> {
   const client = (token: string) => new AttioClient({ apiUrl: config.apiUrl, token });
 
   return {
     id: 'attio',
     displayName: 'Attio',
     propsSchema: AttioProps,
+    instructions:
+      'Tools for the user’s Attio CRM workspace. Find records by name, email or domain with search_records; list them by attribute with query_records (Attio filter language; selects and statuses by title); call describe_object when unsure of a slug or option. Answers are compact: ask for fields you need.',
+    scopeDescriptions: {
+      'mcp:read': 'Read your CRM data: records, notes, tasks and lists',
+      'mcp:write': 'Create, change and delete CRM data on your behalf',
+    },
     tools: attioTools,
+    toolsFor: () => attioTools,
 
     async prepareSignIn() {
       return {};

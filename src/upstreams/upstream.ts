@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { UpstreamId } from '../config';
 import type { AnyToolDefinition, SessionServices } from '../mcp/tool';
+import type { Scope } from '../scopes';
 
 /**
  * The upstream identity provider and API a deployment signs users in with. This interface is
@@ -13,6 +14,10 @@ export interface Upstream<Props extends { upstream: UpstreamId }, Context> {
   displayName: string;
   /** Validates the grant's props wherever they are read back (the MCP session). */
   propsSchema: z.ZodType<Props>;
+  /** What the MCP server tells the model about its tools (`instructions`). */
+  instructions: string;
+  /** What the consent page says each scope allows here. */
+  scopeDescriptions: Record<Scope, string>;
 
   /**
    * Data to keep server-side (encrypted, browser-bound) between the redirect and the callback,
@@ -38,8 +43,11 @@ export interface Upstream<Props extends { upstream: UpstreamId }, Context> {
    */
   refreshProps(props: Props): Promise<Props | undefined>;
 
-  /** The tools this upstream unlocks, and the narrow context their handlers get. */
+  /** Every tool this upstream has (the step-up check needs each one's scope). */
   tools: AnyToolDefinition<Context>[];
+  /** The tools this user's session offers: all, or fewer when some are reserved for some identities. */
+  toolsFor(props: Props): AnyToolDefinition<Context>[];
+  /** The narrow context tool handlers get. */
   toolContext(props: Props, scopes: readonly string[], session: SessionServices): Context;
 }
 
@@ -63,4 +71,14 @@ export async function opaqueUserId(upstream: string, identity: string): Promise<
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${upstream}/${identity}`));
   const hex = [...new Uint8Array(digest).slice(0, 16)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${upstream}-${hex}`;
+}
+
+// `any` only erases which upstream it is: code that holds an `AnyUpstream` passes props from its
+// own `propsSchema` back to its own methods, so the pairing stays sound.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnyUpstream = Upstream<any, any>;
+
+/** Comma lists from configuration are lower case; so are the identities compared with them. */
+export function isListed(list: readonly string[], value: string | null | undefined): boolean {
+  return value !== null && value !== undefined && list.includes(value.toLowerCase());
 }

@@ -1,0 +1,139 @@
+import { OAuthError } from '@cloudflare/workers-oauth-provider';
+import pkceChallenge, { generateChallenge } from 'pkce-challenge';
+import { z } from 'zod';
+import type { GitHubConfig } from '../config';
+import { GitHubClient } from '../github/client';
+import { UpstreamError } from '../http/upstream-error';
+import { githubTools, privilegedGithubTools } from '../tools/github';
+import { GitHubProps, type GitHubToolContext } from '../tools/github/context';
+import { isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+
+/**
+ * GitHub's token endpoint answers errors with HTTP 200 and an `error` field (for example
+ * `bad_verification_code`), so a 200 is not a success until it carries a token.
+ */
+const GitHubToken = z.looseObject({ access_token: z.string().min(1), token_type: z.string() });
+const GitHubTokenError = z.looseObject({ error: z.string(), error_description: z.string().optional() });
+
+/**
+ * GitHub (an OAuth app) as the upstream: PKCE S256 towards GitHub, identity from `/user` and the
+ * primary verified email from `/user/emails`, and optional allowlists of logins and
+ * organisations checked at sign-in and again at every refresh.
+ */
+export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitHubToolContext> {
+  const client = (token: string) => new GitHubClient({ apiUrl: config.apiUrl, token });
+  const restricted = config.allowedLogins.length > 0 || config.allowedOrgs.length > 0;
+
+  /** Whether policy lets this user in: listed by login, or a member of a listed organisation. */
+  async function allowed(github: GitHubClient, login: string): Promise<boolean> {
+    if (!restricted || isListed(config.allowedLogins, login)) return true;
+    if (config.allowedOrgs.length === 0) return false;
+    const orgs = await github.orgs();
+    return orgs.some((org) => isListed(config.allowedOrgs, org.login));
+  }
+
+  return {
+    id: 'github',
+    displayName: 'GitHub',
+    propsSchema: GitHubProps,
+    instructions:
+      'Tools for the user’s GitHub account: their repositories, issue and pull request search (GitHub query syntax), reading an issue with its comments, and opening issues.',
+    scopeDescriptions: {
+      'mcp:read': 'Read your repositories, issues and pull requests',
+      'mcp:write': 'Open issues on your behalf',
+    },
+    tools: [...githubTools, ...privilegedGithubTools],
+    toolsFor: (props) =>
+      isListed(config.privilegedLogins, props.login) ? [...githubTools, ...privilegedGithubTools] : githubTools,
+
+    async prepareSignIn() {
+      const { code_verifier } = await pkceChallenge(64);
+      return { verifier: code_verifier };
+    },
+
+    async authorizeUrl({ state, callbackUrl, data }) {
+      const url = new URL(config.authorizeUrl);
+      url.searchParams.set('client_id', config.clientId);
+      url.searchParams.set('redirect_uri', callbackUrl);
+      url.searchParams.set('scope', config.scopes);
+      url.searchParams.set('state', state);
+      url.searchParams.set('code_challenge', await generateChallenge(data.verifier ?? ''));
+      url.searchParams.set('code_challenge_method', 'S256');
+      url.searchParams.set('allow_signup', 'false');
+      return url.toString();
+    },
+
+    async completeSignIn({ code, callbackUrl, data }) {
+      const response = await fetch(config.tokenUrl, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+          'User-Agent': 'remote-mcp-server',
+        },
+        body: new URLSearchParams({
+          client_id: config.clientId,
+          client_secret: config.clientSecret,
+          code,
+          redirect_uri: callbackUrl,
+          code_verifier: data.verifier ?? '',
+        }),
+      }).catch(() => undefined);
+      if (!response)
+        throw new SignInRefused('GitHub could not be reached to finish signing in. Try again in a moment.');
+      const body: unknown = await response.json().catch(() => undefined);
+      const granted = GitHubToken.safeParse(body);
+      if (!response.ok || !granted.success) {
+        const refused = GitHubTokenError.safeParse(body);
+        const reason = refused.success ? ` (${refused.data.error})` : '';
+        throw new SignInRefused(`GitHub did not accept the sign-in${reason}. Start again from your app.`);
+      }
+      const token = granted.data.access_token;
+      const github = client(token);
+      const identity = await Promise.all([github.user(), github.emails().catch(() => [])]).catch((error: unknown) => {
+        throw new SignInRefused(
+          `GitHub did not confirm the sign-in${error instanceof UpstreamError ? ` (${error.message})` : ''}.`,
+        );
+      });
+      const [user, emails] = identity;
+      if (!(await allowed(github, user.login))) {
+        throw new SignInRefused(
+          `The GitHub account @${user.login} is not allowed to use this server. Ask its administrator to add you, or sign in with another account.`,
+          403,
+        );
+      }
+      const email = emails.find((e) => e.primary && e.verified)?.email ?? null;
+      return {
+        userId: await opaqueUserId('github', String(user.id)),
+        label: `@${user.login}`,
+        props: { upstream: 'github', login: user.login, name: user.name ?? null, email, token },
+      };
+    },
+
+    // GitHub OAuth app tokens do not expire. A refresh is where a revoked token, or a user the
+    // allowlists no longer admit, is noticed: then the grant goes too.
+    async refreshProps(props) {
+      const github = client(props.token);
+      try {
+        await github.user();
+        if (!(await allowed(github, props.login))) {
+          throw new OAuthError('invalid_grant', { description: 'This account is no longer allowed; sign in again.' });
+        }
+        return undefined;
+      } catch (error) {
+        if (error instanceof OAuthError) throw error;
+        if (error instanceof UpstreamError && error.revoked) {
+          throw new OAuthError('invalid_grant', { description: 'GitHub access was revoked; sign in again.' });
+        }
+        throw new OAuthError('temporarily_unavailable', {
+          description: 'GitHub is unavailable; try again shortly.',
+          statusCode: 503,
+        });
+      }
+    },
+
+    toolContext(props, scopes) {
+      return { login: props.login, name: props.name, email: props.email, scopes, github: client(props.token) };
+    },
+  };
+}
