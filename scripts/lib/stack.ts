@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AccessStandin, startAccessStandin } from '../../test/standins/access/server.ts';
 import { type RunningStandin, startAttioStandin } from '../../test/standins/attio/server.ts';
 import { startProcess, waitForUrl } from './processes.ts';
 
@@ -43,16 +44,62 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const origin = `http://localhost:${port}`;
   const standin = await startAttioStandin({ port: 0, redirectUris: [`${origin}/callback`] });
   progress(`Attio stand-in on ${standin.url}`);
+  const worker = await startWorker(
+    port,
+    {
+      UPSTREAM: 'attio',
+      ATTIO_CLIENT_ID: 'dev-attio-client',
+      ATTIO_CLIENT_SECRET: 'dev-attio-secret',
+      ATTIO_AUTHORIZE_URL: `${standin.url}/authorize`,
+      ATTIO_TOKEN_URL: `${standin.url}/oauth/token`,
+      ATTIO_API_URL: standin.url,
+    },
+    options,
+    () => standin.close(),
+  );
+  return { origin, standinUrl: standin.url, standin, stop: worker.stop };
+}
+
+/** The product with Cloudflare Access (the oidc-provider stand-in) as its upstream. */
+export async function startAccessStack(
+  options: StackOptions & { vars?: Record<string, string> } = {},
+): Promise<{ origin: string; access: AccessStandin; stop(): Promise<void> }> {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const access = await startAccessStandin({ port: 0, redirectUris: [`${origin}/callback`] });
+  options.onProgress?.(`Access stand-in, issuer ${access.issuer}`);
+  const worker = await startWorker(
+    port,
+    {
+      UPSTREAM: 'access',
+      ACCESS_CLIENT_ID: access.clientId,
+      ACCESS_CLIENT_SECRET: access.clientSecret,
+      ACCESS_ISSUER: access.issuer,
+      ...options.vars,
+    },
+    options,
+    () => access.close(),
+  );
+  return { origin, access, stop: worker.stop };
+}
+
+/**
+ * The real `wrangler dev` on `port` with throwaway state, configured through `--var` like a
+ * deployment's vars; `cleanup` stops what the caller started beside it.
+ */
+async function startWorker(
+  port: number,
+  upstreamVars: Record<string, string>,
+  options: StackOptions,
+  cleanup: () => Promise<void>,
+): Promise<{ stop(): Promise<void> }> {
+  const progress = options.onProgress ?? (() => {});
+  const origin = `http://localhost:${port}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
   const vars = {
     PUBLIC_URL: origin,
-    UPSTREAM: 'attio',
     CONSENT_SECRET: 'e2e-consent-secret-0123456789-abcdefghijklmnop',
-    ATTIO_CLIENT_ID: 'dev-attio-client',
-    ATTIO_CLIENT_SECRET: 'dev-attio-secret',
-    ATTIO_AUTHORIZE_URL: `${standin.url}/authorize`,
-    ATTIO_TOKEN_URL: `${standin.url}/oauth/token`,
-    ATTIO_API_URL: standin.url,
+    ...upstreamVars,
   };
   const args = [
     'dev',
@@ -72,7 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const stop = async () => {
     await worker.stop();
-    await standin.close();
+    await cleanup();
     rmSync(stateDir, { recursive: true, force: true });
   };
   progress(`wrangler dev starting on ${origin} (usually 10–20 s)`);
@@ -91,7 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw new Error(`${error instanceof Error ? error.message : error}\nwrangler said:\n${worker.recentOutput()}`);
   }
   progress(`wrangler dev ready on ${origin}`);
-  return { origin, standinUrl: standin.url, standin, stop };
+  return { stop };
 }
 
 /** Rejects when `signal` aborts; never settles without one. */

@@ -231,29 +231,66 @@ export async function followAuthorization(
   expectRedirect(response, 'after consent');
   let location = new URL(response.headers.get('Location') ?? '', origin);
   if (location.origin !== origin && !location.toString().startsWith(options.redirectUri)) {
-    // The upstream's sign-in (the Attio stand-in): an email form, then Allow or Deny.
-    const signInPage = await browser.request(location.toString());
-    const signInHtml = await signInPage.text();
-    const [signIn] = parseForms(signInHtml, location.toString());
-    if (!signIn)
-      throw new Error(`no sign-in form at the upstream (HTTP ${signInPage.status}): ${signInHtml.slice(0, 200)}`);
-    const signedIn = await browser.postForm(signIn.action, [
-      ...signIn.fields.filter(([name]) => name !== 'email'),
-      ['email', options.email ?? 'demo@example.com'],
-    ]);
-    const [allow] = parseForms(await signedIn.text(), signIn.action);
-    if (!allow) throw new Error(`no allow form at the upstream (HTTP ${signedIn.status})`);
-    response = await browser.postForm(allow.action, [
-      ...allow.fields,
-      ['decision', options.upstreamDecision ?? 'allow'],
-    ]);
-    expectRedirect(response, 'at the upstream');
-    location = new URL(response.headers.get('Location') ?? '');
+    location = await signInAtUpstream(browser, location, options);
+    // Our /callback: a redirect to the client, or a page when the sign-in was refused.
     response = await browser.request(location.toString());
-    expectRedirect(response, 'at the callback');
+    if (response.status !== 302 && response.status !== 303) {
+      throw new StoppedAtPage(response.status, await response.text());
+    }
     location = new URL(response.headers.get('Location') ?? '', origin);
   }
   return { redirect: location, consentShown };
+}
+
+/** The journey ended on a page (a refusal or an error) instead of redirecting back to the client. */
+export class StoppedAtPage extends Error {
+  constructor(
+    readonly status: number,
+    readonly html: string,
+  ) {
+    super(
+      `stopped at a page (HTTP ${status}): ${html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 200)}`,
+    );
+  }
+}
+
+/**
+ * The person at the upstream's pages (the Attio, GitHub and Access stand-ins): each form gets the
+ * identity (`email` or `login`) and the decision (allow or deny) until the upstream redirects
+ * back to this server. Pages differ per upstream (one page or two, login or email); the steps
+ * are the same.
+ */
+async function signInAtUpstream(
+  browser: Browser,
+  start: URL,
+  options: Pick<AuthorizeOptions, 'email' | 'upstreamDecision'>,
+): Promise<URL> {
+  const origin = browser.workerOrigin;
+  let pageUrl = start;
+  let response = await browser.request(start.toString());
+  for (let step = 0; step < 12; step++) {
+    if (response.status === 302 || response.status === 303) {
+      pageUrl = new URL(response.headers.get('Location') ?? '', pageUrl);
+      if (pageUrl.origin === origin) return pageUrl;
+      response = await browser.request(pageUrl.toString());
+      continue;
+    }
+    const html = await response.text();
+    const [form] = parseForms(html, pageUrl.toString());
+    if (!form) throw new StoppedAtPage(response.status, html);
+    const identity = form.fields.find(([name]) => name === 'email' || name === 'login')?.[0];
+    const decision = form.buttons.find(([name]) => name === 'decision');
+    pageUrl = new URL(form.action);
+    response = await browser.postForm(form.action, [
+      ...form.fields.filter(([name]) => name !== identity),
+      ...(identity ? [[identity, options.email ?? 'demo@example.com'] as [string, string]] : []),
+      ...(decision ? [['decision', options.upstreamDecision ?? 'allow'] as [string, string]] : []),
+    ]);
+  }
+  throw new Error('the upstream sign-in did not finish in 12 steps');
 }
 
 function expectRedirect(response: Response, where: string): void {
