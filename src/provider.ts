@@ -3,7 +3,7 @@ import { createAuthApp } from './auth/app';
 import { type Config, readConfig } from './config';
 import { McpSession } from './mcp/agent';
 import { withSessionAuth } from './mcp/session-auth';
-import { BASELINE_SCOPES, SCOPES_SUPPORTED } from './scopes';
+import { CHALLENGE_SCOPES, SCOPES_SUPPORTED } from './scopes';
 import { activeUpstream } from './upstreams';
 
 /** Access tokens live an hour; a refresh is where a revoked upstream grant is noticed. */
@@ -37,7 +37,7 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
     tokenEndpoint: '/token',
     clientRegistrationEndpoint: '/register',
     scopesSupported: [...SCOPES_SUPPORTED],
-    requiredScopes: BASELINE_SCOPES,
+    requiredScopes: CHALLENGE_SCOPES,
     resourceMetadata: {
       resource: config.publicUrl,
       authorization_servers: [config.publicUrl],

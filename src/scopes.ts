@@ -9,6 +9,15 @@ export const BASELINE_SCOPES: Scope[] = ['mcp:read'];
 /** What a client that asks for nothing we know (ChatGPT: no scope; Claude.ai: `claudeai`) is offered. */
 export const DEFAULT_GRANT: Scope[] = ['mcp:read', 'mcp:write'];
 
+/**
+ * What the 401 challenge and the resource metadata ask clients for. Clients request exactly the
+ * challenge's scope (MCP's scope selection), so asking for the baseline alone would leave every
+ * such client read-only until a step-up, which some clients cannot finish (the MCP SDK 1.32
+ * refreshes instead of re-authorizing). So the challenge asks for the default grant, and the
+ * consent page still lets the person untick writing.
+ */
+export const CHALLENGE_SCOPES: Scope[] = DEFAULT_GRANT;
+
 export function isScope(value: string): value is Scope {
   return (SCOPES_SUPPORTED as readonly string[]).includes(value);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessStandin, startAccessStandin } from '../../test/standins/access/server.ts';
 import { type RunningStandin, startAttioStandin } from '../../test/standins/attio/server.ts';
+import { type RunningStandin as RunningGitHubStandin, startGitHubStandin } from '../../test/standins/github/server.ts';
 import { startProcess, waitForUrl } from './processes.ts';
 
 export interface Stack {
@@ -81,6 +82,31 @@ export async function startAccessStack(
     () => access.close(),
   );
   return { origin, access, stop: worker.stop };
+}
+
+/** The product with GitHub (the GitHub stand-in) as its upstream. */
+export async function startGitHubStack(
+  options: StackOptions & { vars?: Record<string, string> } = {},
+): Promise<{ origin: string; github: RunningGitHubStandin; stop(): Promise<void> }> {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const github = await startGitHubStandin({ port: 0, redirectUris: [`${origin}/callback`] });
+  options.onProgress?.(`GitHub stand-in on ${github.url}`);
+  const worker = await startWorker(
+    port,
+    {
+      UPSTREAM: 'github',
+      GITHUB_CLIENT_ID: 'dev-github-client',
+      GITHUB_CLIENT_SECRET: 'dev-github-secret',
+      GITHUB_AUTHORIZE_URL: `${github.url}/login/oauth/authorize`,
+      GITHUB_TOKEN_URL: `${github.url}/login/oauth/access_token`,
+      GITHUB_API_URL: github.url,
+      ...options.vars,
+    },
+    options,
+    () => github.close(),
+  );
+  return { origin, github, stop: worker.stop };
 }
 
 /**

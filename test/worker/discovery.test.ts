@@ -9,7 +9,8 @@ describe('discovery: a client that has never seen the server finds how to sign i
     const challenge = response.headers.get('WWW-Authenticate') ?? '';
     expect(challenge).toMatch(/^Bearer /);
     expect(challenge).toContain(`resource_metadata="${ORIGIN}/.well-known/oauth-protected-resource"`);
-    expect(challenge).toContain('scope="mcp:read"');
+    // The default grant, so clients that request exactly the challenge's scope can also write.
+    expect(challenge).toContain('scope="mcp:read mcp:write"');
   });
 
   it('the legacy SSE endpoint challenges the same way', async () => {
@@ -24,7 +25,7 @@ describe('discovery: a client that has never seen the server finds how to sign i
     const metadata = (await response.json()) as Record<string, unknown>;
     expect(metadata.resource).toBe(ORIGIN);
     expect(metadata.authorization_servers).toEqual([ORIGIN]);
-    expect(metadata.scopes_supported).toEqual(['mcp:read']);
+    expect(metadata.scopes_supported).toEqual(['mcp:read', 'mcp:write']);
   });
 
   it('authorization server metadata (RFC 8414) offers PKCE S256 only, DCR, CIMD, refresh and revocation', async () => {
