@@ -92,6 +92,23 @@ describe('GitHub as the upstream', () => {
     expect(redirect.searchParams.get('error')).toBe('access_denied');
   });
 
+  it('an expired code (GitHub answers HTTP 200 with an error field) stops the sign-in at a page', async () => {
+    // The person takes too long: the code expires (10 minutes) before our server redeems it, and
+    // GitHub answers the exchange with HTTP 200 {"error":"bad_verification_code"}.
+    const auth = stack.github.state.auth;
+    const realNow = auth.now;
+    const expire = async () => {
+      auth.now = () => realNow() + 11 * 60_000;
+    };
+    const stopped = await signInAt(stack.origin, { email: 'octocat', beforeCallback: expire }).catch(
+      (error: unknown) => error,
+    );
+    auth.now = realNow;
+    expect(stopped).toBeInstanceOf(StoppedAtPage);
+    expect((stopped as StoppedAtPage).status).toBe(502);
+    expect((stopped as StoppedAtPage).html).toContain('GitHub did not accept the sign-in (bad_verification_code)');
+  });
+
   it('a revoked GitHub token ends the grant at the next refresh', async () => {
     const mona = new BrowserOAuthProvider(stack.origin, 'hubot');
     const client = await connect(stack.origin, mona, 'streamable-http');

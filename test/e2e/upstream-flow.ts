@@ -107,7 +107,10 @@ export async function standardFlow(
 }
 
 /** A browserless sign-in through consent and the upstream: the client's redirect, or a thrown `StoppedAtPage`. */
-export async function signInAt(origin: string, options: Pick<AuthorizeOptions, 'email' | 'upstreamDecision'>) {
+export async function signInAt(
+  origin: string,
+  options: Pick<AuthorizeOptions, 'email' | 'upstreamDecision' | 'beforeCallback'>,
+) {
   const browser = new Browser(origin, (request) => fetch(request));
   const send = (request: Request) => fetch(request);
   const client = await registerClient(send, origin);

@@ -177,8 +177,10 @@ export interface AuthorizeOptions {
   consent?: 'approve' | 'deny';
   /** Scopes to untick on the consent page. */
   untick?: string[];
-  /** What the user does at the Attio stand-in. */
+  /** What the user does at the upstream's stand-in. */
   upstreamDecision?: 'allow' | 'deny';
+  /** Runs with the upstream's redirect to our /callback before the browser follows it. */
+  beforeCallback?: (callback: URL) => Promise<void>;
 }
 
 export interface AuthorizeResult {
@@ -210,7 +212,9 @@ export async function authorizeInBrowser(browser: Browser, options: AuthorizeOpt
 export async function followAuthorization(
   browser: Browser,
   url: string,
-  options: Pick<AuthorizeOptions, 'email' | 'consent' | 'untick' | 'upstreamDecision'> & { redirectUri: string },
+  options: Pick<AuthorizeOptions, 'email' | 'consent' | 'untick' | 'upstreamDecision' | 'beforeCallback'> & {
+    redirectUri: string;
+  },
 ): Promise<AuthorizeResult> {
   const origin = browser.workerOrigin;
   let response = await browser.request(url);
@@ -232,6 +236,7 @@ export async function followAuthorization(
   let location = new URL(response.headers.get('Location') ?? '', origin);
   if (location.origin !== origin && !location.toString().startsWith(options.redirectUri)) {
     location = await signInAtUpstream(browser, location, options);
+    await options.beforeCallback?.(location);
     // Our /callback: a redirect to the client, or a page when the sign-in was refused.
     response = await browser.request(location.toString());
     if (response.status !== 302 && response.status !== 303) {
