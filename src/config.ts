@@ -55,6 +55,11 @@ const COMMON = {
     binding('idFromName'),
     'The Durable Object binding MCP_OBJECT is missing (wrangler.jsonc "durable_objects").',
   ],
+  /** Test-only: adds the fixture tools, resources and prompts the MCP conformance suite calls. */
+  CONFORMANCE_FIXTURES: [
+    optional(z.enum(['true', 'false'])),
+    'CONFORMANCE_FIXTURES must be "true" or "false" (test deployments only).',
+  ],
 } as const satisfies Settings;
 
 /** Settings of each upstream, checked only when it is the one chosen. */
@@ -155,6 +160,8 @@ export interface Config {
   publicUrl: string;
   upstream: UpstreamConfig;
   consentSecret: string;
+  /** Test-only fixture pack for the MCP conformance suite (CONFORMANCE_FIXTURES=true). */
+  conformanceFixtures: boolean;
 }
 
 export type ConfigReport =
@@ -193,6 +200,7 @@ export function readConfig(env: unknown): ConfigReport {
       publicUrl: common.values.PUBLIC_URL,
       consentSecret: common.values.CONSENT_SECRET,
       upstream: upstreamConfig(id, own.values),
+      conformanceFixtures: common.values.CONFORMANCE_FIXTURES === 'true',
     },
   };
 }

@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpAgent } from 'agents/mcp';
 import { z } from 'zod';
 import { readConfig } from '../config';
+import { registerConformanceFixtures } from '../conformance/fixtures';
 import { oauthHelpers } from '../provider';
 import { activeUpstream } from '../upstreams';
 import { registerTools } from './register-tools';
@@ -35,6 +36,7 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
     if (!report.ok) throw new Error('The server is not configured; see /health.');
     const upstream = activeUpstream(report.config);
     const env = this.env;
+    if (report.config.conformanceFixtures) registerConformanceFixtures(this.server);
     const owner = upstream.propsSchema.safeParse(this.props);
     registerTools(
       this.server,
