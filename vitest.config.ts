@@ -26,6 +26,8 @@ export default defineConfig({
                 ATTIO_TOKEN_URL: `${inject<string>('attioStandinUrl')}/oauth/token`,
                 ATTIO_API_URL: inject<string>('attioStandinUrl'),
                 ATTIO_STANDIN_URL: inject<string>('attioStandinUrl'),
+                // A browser-based client's page (MCP Inspector's web UI), allowed to call /mcp.
+                ALLOWED_ORIGINS: 'http://localhost:6274',
               },
             },
           })),

@@ -55,6 +55,23 @@ const COMMON = {
     binding('idFromName'),
     'The Durable Object binding MCP_OBJECT is missing (wrangler.jsonc "durable_objects").',
   ],
+  ALLOWED_ORIGINS: [
+    optional(
+      z.string().transform((value, ctx) => {
+        const origins = value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean);
+        for (const origin of origins) {
+          if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+            ctx.addIssue({ code: 'custom', message: 'not an origin' });
+          }
+        }
+        return origins;
+      }),
+    ),
+    'ALLOWED_ORIGINS must be a comma-separated list of origins such as http://localhost:6274 (no path, no trailing slash).',
+  ],
   /** Test-only: adds the fixture tools, resources and prompts the MCP conformance suite calls. */
   CONFORMANCE_FIXTURES: [
     optional(z.enum(['true', 'false'])),
@@ -160,6 +177,8 @@ export interface Config {
   publicUrl: string;
   upstream: UpstreamConfig;
   consentSecret: string;
+  /** Browser origins (besides publicUrl) allowed to call /mcp, /sse and the OAuth APIs from a page. */
+  allowedOrigins: string[];
   /** Test-only fixture pack for the MCP conformance suite (CONFORMANCE_FIXTURES=true). */
   conformanceFixtures: boolean;
 }
@@ -200,6 +219,7 @@ export function readConfig(env: unknown): ConfigReport {
       publicUrl: common.values.PUBLIC_URL,
       consentSecret: common.values.CONSENT_SECRET,
       upstream: upstreamConfig(id, own.values),
+      allowedOrigins: common.values.ALLOWED_ORIGINS ?? [],
       conformanceFixtures: common.values.CONFORMANCE_FIXTURES === 'true',
     },
   };

@@ -1,6 +1,7 @@
 import type { OAuthProvider } from '@cloudflare/workers-oauth-provider';
 import { type ConfigReport, readConfig } from './config';
 import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
+import { BrowserOrigins, foreignOriginResponse, isMcpPath, isOAuthApiPath, withoutCors } from './http/browser-origins';
 import { createProvider } from './provider';
 
 export { McpSession } from './mcp/agent';
@@ -9,7 +10,10 @@ export { McpSession } from './mcp/agent';
  * The configuration and the provider built from it, once per env object: an isolate reuses its
  * env across requests (and the library caches its helpers on it), so neither is redone per request.
  */
-const deployments = new WeakMap<object, { report: ConfigReport; provider?: OAuthProvider<Env> }>();
+const deployments = new WeakMap<
+  object,
+  { report: ConfigReport; provider?: OAuthProvider<Env>; origins?: BrowserOrigins }
+>();
 
 function deploymentFor(env: Env) {
   let deployment = deployments.get(env);
@@ -30,7 +34,16 @@ export default {
     // Tokens are bound to PUBLIC_URL: a client on another origin (127.0.0.1 for localhost, a
     // workers.dev name for a custom domain) could sign in but never use its token.
     if (url.origin !== report.config.publicUrl) return wrongOriginResponse(request, report.config.publicUrl);
+    deployment.origins ??= new BrowserOrigins(report.config.publicUrl, report.config.allowedOrigins);
+    const browser = deployment.origins.check(request);
+    if (browser && !browser.allowed) {
+      if (isMcpPath(url.pathname)) return foreignOriginResponse(browser.origin);
+      if (isOAuthApiPath(url.pathname) && request.method === 'OPTIONS') {
+        return withoutCors(foreignOriginResponse(browser.origin));
+      }
+    }
     deployment.provider ??= createProvider(report.config);
-    return deployment.provider.fetch(request, env, ctx);
+    const response = await deployment.provider.fetch(request, env, ctx);
+    return browser && !browser.allowed && isOAuthApiPath(url.pathname) ? withoutCors(response) : response;
   },
 } satisfies ExportedHandler<Env>;
