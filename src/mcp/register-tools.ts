@@ -54,6 +54,7 @@ export function registerTools<Context>(
               `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
             );
           }
+          await announceStart(extra, tool.title);
           const answer = await tool.handler(input, session.context);
           return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
         } catch (error) {
@@ -65,6 +66,22 @@ export function registerTools<Context>(
       },
     );
   }
+}
+
+/**
+ * When the client asked for progress (a `progressToken` in `_meta`), say the call has started:
+ * upstream calls can take seconds (retries after a rate limit), and a client can show it. The
+ * event also gives a dropped stream an id to resume from (`Last-Event-ID`).
+ */
+async function announceStart(extra: Extra, title: string): Promise<void> {
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return;
+  await extra
+    .sendNotification({
+      method: 'notifications/progress',
+      params: { progressToken, progress: 0, message: `${title}: working…` },
+    })
+    .catch(() => undefined); // progress is a courtesy; the answer matters
 }
 
 /**

@@ -1,0 +1,93 @@
+import { ORIGIN, sendToWorker } from './worker';
+
+/**
+ * MCP over streamable HTTP by hand, for tests of the wire itself (headers, session ids, SSE
+ * event ids) that the SDK client hides.
+ */
+
+export interface McpHttpOptions {
+  token: string;
+  sessionId?: string;
+  protocolVersion?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export function mcpRequest(method: string, body: unknown, options: McpHttpOptions): Promise<Response> {
+  return sendToWorker(
+    new Request(`${ORIGIN}/mcp`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${options.token}`,
+        Accept: 'application/json, text/event-stream',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(options.sessionId ? { 'mcp-session-id': options.sessionId } : {}),
+        ...(options.protocolVersion ? { 'mcp-protocol-version': options.protocolVersion } : {}),
+        ...options.headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal,
+    }),
+  );
+}
+
+export const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'wire-test', version: '1' } },
+};
+
+/** initialize + notifications/initialized; returns the session id. */
+export async function openWireSession(token: string): Promise<string> {
+  const response = await mcpRequest('POST', INITIALIZE, { token });
+  const sessionId = response.headers.get('mcp-session-id');
+  if (!response.ok || !sessionId) throw new Error(`initialize failed: ${response.status}`);
+  await response.body?.cancel();
+  const initialized = await mcpRequest(
+    'POST',
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    { token, sessionId, protocolVersion: '2025-06-18' },
+  );
+  await initialized.body?.cancel();
+  return sessionId;
+}
+
+export interface SseEvent {
+  id?: string;
+  data: unknown;
+}
+
+/** Reads SSE events from a response body, one at a time; `until` stops early (the stream stays open). */
+export async function readEvents(response: Response, until: (event: SseEvent) => boolean): Promise<SseEvent[]> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let boundary = buffer.indexOf('\n\n');
+    while (boundary !== -1) {
+      const block = buffer.slice(0, boundary);
+      buffer = buffer.slice(boundary + 2);
+      const id = /^id: ?(.*)$/m.exec(block)?.[1];
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.replace(/^data: ?/, ''))
+        .join('\n');
+      if (data) {
+        const event = { id, data: JSON.parse(data) as unknown };
+        events.push(event);
+        if (until(event)) {
+          reader.releaseLock();
+          return events;
+        }
+      }
+      boundary = buffer.indexOf('\n\n');
+    }
+  }
+  return events;
+}
