@@ -28,6 +28,9 @@ export default defineConfig({
                 ATTIO_STANDIN_URL: inject<string>('attioStandinUrl'),
                 // A browser-based client's page (MCP Inspector's web UI), allowed to call /mcp.
                 ALLOWED_ORIGINS: 'http://localhost:6274',
+                // Every test signs in many times from one address; rate limits are tested end to
+                // end against wrangler dev (test/e2e/rate-limits.test.ts).
+                RATE_LIMITS: 'off',
               },
             },
           })),

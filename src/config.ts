@@ -72,6 +72,10 @@ const COMMON = {
     ),
     'ALLOWED_ORIGINS must be a comma-separated list of origins such as http://localhost:6274 (no path, no trailing slash).',
   ],
+  RATE_LIMITS: [
+    optional(z.enum(['on', 'off'])),
+    'RATE_LIMITS must be "on" (the default) or "off" (load benchmarks and test deployments only).',
+  ],
   /** Test-only: adds the fixture tools, resources and prompts the MCP conformance suite calls. */
   CONFORMANCE_FIXTURES: [
     optional(z.enum(['true', 'false'])),
@@ -179,6 +183,8 @@ export interface Config {
   consentSecret: string;
   /** Browser origins (besides publicUrl) allowed to call /mcp, /sse and the OAuth APIs from a page. */
   allowedOrigins: string[];
+  /** Whether the rate-limiting bindings are enforced (RATE_LIMITS, default on). */
+  rateLimits: boolean;
   /** Test-only fixture pack for the MCP conformance suite (CONFORMANCE_FIXTURES=true). */
   conformanceFixtures: boolean;
 }
@@ -220,6 +226,7 @@ export function readConfig(env: unknown): ConfigReport {
       consentSecret: common.values.CONSENT_SECRET,
       upstream: upstreamConfig(id, own.values),
       allowedOrigins: common.values.ALLOWED_ORIGINS ?? [],
+      rateLimits: common.values.RATE_LIMITS !== 'off',
       conformanceFixtures: common.values.CONFORMANCE_FIXTURES === 'true',
     },
   };

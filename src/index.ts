@@ -2,6 +2,7 @@ import type { OAuthProvider } from '@cloudflare/workers-oauth-provider';
 import { type ConfigReport, readConfig } from './config';
 import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
 import { BrowserOrigins, foreignOriginResponse, isMcpPath, isOAuthApiPath, withoutCors } from './http/browser-origins';
+import { oauthRateKey, tooManyRequests, withinLimit } from './http/rate-limits';
 import { createProvider } from './provider';
 
 export { McpSession } from './mcp/agent';
@@ -41,6 +42,10 @@ export default {
       if (isOAuthApiPath(url.pathname) && request.method === 'OPTIONS') {
         return withoutCors(foreignOriginResponse(browser.origin));
       }
+    }
+    if (report.config.rateLimits) {
+      const key = await oauthRateKey(request, url.pathname);
+      if (key && !(await withinLimit(env.OAUTH_LIMITER, key))) return tooManyRequests('sign-in requests');
     }
     deployment.provider ??= createProvider(report.config);
     const response = await deployment.provider.fetch(request, env, ctx);

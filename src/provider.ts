@@ -28,9 +28,14 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
   const toolScopes = new Map(upstream.tools.map((tool) => [tool.name, tool.scope as string]));
   return {
     apiHandlers: {
-      '/mcp': withSessionAuth(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }), toolScopes),
+      '/mcp': withSessionAuth(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }), {
+        toolScopes,
+        rateLimits: config.rateLimits,
+      }),
       // Legacy SSE (2024-11-05) has no scope challenge: its tools refuse with a readable tool error instead.
-      '/sse': withSessionAuth(McpSession.serveSSE('/sse', { binding: 'MCP_OBJECT' })),
+      '/sse': withSessionAuth(McpSession.serveSSE('/sse', { binding: 'MCP_OBJECT' }), {
+        rateLimits: config.rateLimits,
+      }),
     },
     defaultHandler: createAuthApp(config),
     authorizeEndpoint: '/authorize',

@@ -4,6 +4,7 @@ import {
   type OAuthResourceContext,
 } from '@cloudflare/workers-oauth-provider';
 import { z } from 'zod';
+import { tooManyRequests, withinLimit } from '../http/rate-limits';
 import { BASELINE_SCOPES } from '../scopes';
 
 type McpHandler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
@@ -39,6 +40,7 @@ export function requestAuth(
 
 /**
  * Runs before every MCP request, after the library verified the token:
+ * - rate limits per user and per client (429 with `Retry-After`);
  * - step-up (when `toolScopes` is given, for streamable HTTP): a `tools/call` for a tool whose
  *   scope the token lacks gets the library's 403 `insufficient_scope` challenge naming the
  *   scopes needed, so the client can ask the user for more (MCP's scope challenge);
@@ -46,11 +48,24 @@ export function requestAuth(
  *   check the token that made the call, refuse a token of another user, and can revoke the
  *   grant when the upstream says access is gone.
  */
-export function withSessionAuth(handler: McpHandler, toolScopes?: ReadonlyMap<string, string>): McpHandler {
+export function withSessionAuth(
+  handler: McpHandler,
+  options: { toolScopes?: ReadonlyMap<string, string>; rateLimits: boolean },
+): McpHandler {
+  const { toolScopes } = options;
   const scopesInUse = new Set(toolScopes?.values());
   return {
     async fetch(request, env, ctx) {
       const { auth, props } = ctx as OAuthResourceContext<Record<string, unknown>>; // the library sets both
+      if (options.rateLimits) {
+        // Per person, and per client across all its users (a runaway integration).
+        if (!(await withinLimit(env.MCP_USER_LIMITER, `user:${auth.userId ?? 'unknown'}`))) {
+          return tooManyRequests('requests from your account');
+        }
+        if (!(await withinLimit(env.MCP_CLIENT_LIMITER, `client:${auth.clientId ?? 'unknown'}`))) {
+          return tooManyRequests('requests from this app');
+        }
+      }
       if (toolScopes && request.method === 'POST' && [...scopesInUse].some((scope) => !auth.scope.includes(scope))) {
         const challenge = await stepUpChallenge(request, auth, toolScopes);
         if (challenge) return challenge;

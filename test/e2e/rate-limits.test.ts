@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from '../../scripts/lib/stack.ts';
+import { Browser, signIn } from '../support/oauth-client';
+
+/**
+ * Rate limits on the Workers rate-limiting bindings, as `wrangler dev` runs them (wrangler.jsonc:
+ * 300 MCP requests per user and 60 sign-in requests per client or address, per minute).
+ */
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.stop());
+
+async function burst(count: number, send: () => Promise<Response>): Promise<Response[]> {
+  const responses: Response[] = [];
+  for (let started = 0; started < count; started += 20) {
+    const batch = await Promise.all(Array.from({ length: Math.min(20, count - started) }, send));
+    responses.push(...batch);
+  }
+  return responses;
+}
+
+describe('rate limits', () => {
+  it('one user’s MCP requests beyond the limit get 429 with Retry-After; the answer says when to retry', async () => {
+    const { tokens } = await signIn(new Browser(stack.origin, (request) => fetch(request)), {
+      email: 'rate-limited@example.com',
+    });
+    const initialize = await fetch(`${stack.origin}/mcp`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${tokens.access_token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'burst', version: '1' } },
+      }),
+    });
+    const sessionId = initialize.headers.get('mcp-session-id') ?? '';
+    await initialize.body?.cancel();
+    let id = 1;
+    const responses = await burst(320, () =>
+      fetch(`${stack.origin}/mcp`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${tokens.access_token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'ping' }),
+      }),
+    );
+    const limited = responses.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(responses.filter((r) => r.status >= 500)).toHaveLength(0);
+    const first = limited[0] as Response;
+    expect(first.headers.get('Retry-After')).toBe('60');
+    expect(await first.json()).toMatchObject({ error: 'rate_limited' });
+    await Promise.all(responses.map((r) => r.body?.cancel().catch(() => undefined)));
+  });
+
+  it('registrations from one address beyond the limit get 429', async () => {
+    const responses = await burst(70, () =>
+      fetch(`${stack.origin}/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ client_name: 'burst', redirect_uris: ['http://127.0.0.1:9/callback'] }),
+      }),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s >= 500)).toHaveLength(0);
+    await Promise.all(responses.map((r) => r.body?.cancel().catch(() => undefined)));
+  });
+});
