@@ -122,10 +122,15 @@ export function createAuthApp(config: Config) {
       return new Response(null, { status: 302, headers: { Location: error.redirectTo } });
     }
     if (error instanceof AuthorizationError) {
+      // The library cannot tell a page used or expired in this browser (its cookie is gone after
+      // use) from one opened in another browser: say both rather than blame the wrong one.
+      const description = /not started in this browser/.test(error.description)
+        ? 'This page has expired or was already used, or it was opened in a different browser.'
+        : error.description;
       return showMessage(
         400,
         'This sign-in link is not valid',
-        error.description,
+        description,
         'Go back to your app and start connecting again.',
       );
     }

@@ -16,12 +16,14 @@ const STYLE = `
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; padding: 1.5rem 1rem; }
 main { max-width: 34rem; margin: 0 auto; }
 h1 { font-size: 1.35rem; line-height: 1.3; margin: 0 0 1rem; overflow-wrap: anywhere; }
+h1.question { font-weight: 400; }
+h1.question strong { font-weight: 700; }
 p, li { overflow-wrap: anywhere; }
 .muted { color: var(--muted); font-size: .92rem; }
 .warn { background: var(--warn-bg); color: var(--warn); padding: .75rem 1rem; border-radius: .5rem; }
 fieldset { border: 1px solid #8884; border-radius: .5rem; padding: .5rem 1rem; margin: 1rem 0; }
 legend { font-weight: 600; padding: 0 .25rem; }
-label { display: flex; gap: .6rem; align-items: flex-start; padding: .4rem 0; cursor: pointer; }
+label { display: flex; gap: .6rem; align-items: flex-start; min-height: 2.75rem; padding: .4rem 0; cursor: pointer; }
 label input { margin-top: .3rem; width: 1.1rem; height: 1.1rem; flex: none; }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; margin-top: 1.25rem; }
 button { font: inherit; padding: .65rem 1.4rem; border-radius: .5rem; border: 1px solid #8886; background: transparent; color: inherit; cursor: pointer; min-width: 8rem; }
@@ -67,7 +69,7 @@ export function ConsentPage({
 }: ConsentPageProps) {
   return (
     <Layout title={`Allow ${details.clientName}?`}>
-      <h1>
+      <h1 class="question">
         Allow <strong>{details.clientName}</strong> to use {serverName}?
       </h1>
       <p>

@@ -19,6 +19,54 @@ import {
  * opening `/authorize` and the client's loopback redirect URI receiving a code or an error.
  */
 
+/*
+ * What the functions passed to `page.evaluate` use of Chromium's globals. The project's
+ * TypeScript has no DOM library (it would clash with the Workers types), so the few used are
+ * declared here, for this module only; in the page they are the real ones.
+ */
+interface PageNode {
+  nodeType: number;
+  textContent: string | null;
+}
+interface PageElement extends PageNode {
+  tagName: string;
+  lang: string;
+  name: string;
+  type: string;
+  value: string;
+  method: string;
+  action: string;
+  scrollWidth: number;
+  clientWidth: number;
+  childNodes: Iterable<PageNode>;
+  parentElement: PageElement | null;
+  offsetParent: PageElement | null;
+  style: { background: string };
+  getAttribute(name: string): string | null;
+  matches(selector: string): boolean;
+  getBoundingClientRect(): { height: number };
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+  append(child: PageElement): void;
+  remove(): void;
+  submit(): void;
+}
+declare const document: {
+  activeElement: PageElement | null;
+  body: PageElement;
+  documentElement: PageElement;
+  scrollingElement: PageElement | null;
+  createElement(tag: string): PageElement;
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+};
+declare function getComputedStyle(element: PageElement): {
+  backgroundColor: string;
+  color: string;
+  fontSize: string;
+  fontWeight: string;
+  outlineStyle: string;
+  outlineWidth: string;
+};
+
 const RUN = shouldRunBrowserTests('the consent page tests in a real browser');
 const ARTIFACTS = 'test-results';
 const BOTH = 'mcp:read mcp:write';
@@ -127,7 +175,7 @@ function upstreamRequests(page: Page): string[] {
 /** Where focus is, and whether it is visibly indicated (an outline of at least 2 px). */
 function focused(page: Page) {
   return page.evaluate(() => {
-    const element = document.activeElement as HTMLInputElement | null;
+    const element = document.activeElement;
     if (!element || element === document.body) return undefined;
     const style = getComputedStyle(element);
     return {
@@ -162,7 +210,7 @@ function contrastFailures(page: Page): Promise<string[]> {
       };
       return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
     };
-    const background = (element: Element | null): number[] => {
+    const background = (element: PageElement | null): number[] => {
       for (let node = element; node; node = node.parentElement) {
         const color = rgba(getComputedStyle(node).backgroundColor);
         if ((color[3] ?? 0) > 0.5) return color;
@@ -172,7 +220,7 @@ function contrastFailures(page: Page): Promise<string[]> {
     const failures: string[] = [];
     for (const element of document.body.querySelectorAll('*')) {
       const hasText = [...element.childNodes].some((node) => node.nodeType === 3 && node.textContent?.trim());
-      if (!hasText || !(element as HTMLElement).offsetParent) continue;
+      if (!hasText || !element.offsetParent) continue;
       const style = getComputedStyle(element);
       const bg = background(element);
       const fg = rgba(style.color);
@@ -221,6 +269,8 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     const upstream = upstreamRequests(page);
     const auth = await authorization(await register());
     await openConsent(page, auth);
+    await page.getByRole('button', { name: 'Deny' }).focus();
+    await page.screenshot({ path: `${ARTIFACTS}/consent-deny.png` });
     await page.getByRole('button', { name: 'Deny' }).click();
     const query = await clientRedirect(page);
     expect(query.get('error')).toBe('access_denied');
@@ -229,7 +279,7 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     expect(query.get('code')).toBeNull();
     expect(callback.hitsFor(auth.state).every((hit) => !hit.has('code'))).toBe(true);
     expect(upstream).toEqual([]);
-    await page.screenshot({ path: `${ARTIFACTS}/consent-deny.png` });
+    await page.screenshot({ path: `${ARTIFACTS}/consent-deny-client.png` });
     await context.close();
   });
 
@@ -291,12 +341,23 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     await page.getByRole('button', { name: 'Allow' }).click();
     const post = await posted;
     const sent = await post.allHeaders();
+    await page.waitForURL((url) => url.origin === stack.standinUrl);
+
+    // Back does not bring the used form back: the page is no-store, so Chromium asks /authorize
+    // again, which (the approval now remembered) sends it on to Attio with a fresh transaction.
+    const back = await page.goBack();
+    expect(new URL(page.url()).origin).toBe(stack.standinUrl);
+    expect((await back?.request().redirectedFrom()?.response())?.status()).toBe(302);
     await signInAtAttio(page);
-    expect((await clientRedirect(page)).get('code')).toBeTruthy();
+    const query = await clientRedirect(page);
+    expect(query.get('state')).toBe(auth.state);
+    expect(query.get('code')).toBeTruthy();
 
     // 1. The same form submitted again from this browser (a page of the same origin re-posting it).
     await page.goto(`${stack.origin}/`);
-    const resubmitted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${stack.origin}/authorize`);
+    const resubmitted = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url() === `${stack.origin}/authorize`,
+    );
     await page.evaluate(
       ({ handle }) => {
         const form = document.createElement('form');
@@ -352,7 +413,9 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     // 1. After ten minutes the browser has dropped the __Host-oauth-consent-… cookie.
     const first = await authorization(await register());
     await openConsent(page, first);
-    const bindingCookies = (await context.cookies(stack.origin)).filter((c) => c.name.startsWith('__Host-oauth-consent-'));
+    const bindingCookies = (await context.cookies(stack.origin)).filter((c) =>
+      c.name.startsWith('__Host-oauth-consent-'),
+    );
     expect(bindingCookies).toHaveLength(1);
     expect(bindingCookies[0]?.expires).toBeGreaterThan(Date.now() / 1000 + 500);
     expect(bindingCookies[0]?.expires).toBeLessThanOrEqual(Date.now() / 1000 + 601);
@@ -374,13 +437,15 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
       {
         name: `__Host-oauth-consent-${hash.slice(0, 16)}`,
         value: hash,
-        url: stack.origin,
+        domain: new URL(stack.origin).hostname, // not `url`: Playwright drops Secure for http URLs
+        path: '/',
+        expires: Math.floor(Date.now() / 1000) + 600,
         secure: true,
         httpOnly: true,
         sameSite: 'Lax',
       },
     ]);
-    await page.locator('input[name="handle"]').evaluate((input: HTMLInputElement, value) => {
+    await page.locator('input[name="handle"]').evaluate((input: PageElement, value) => {
       input.value = value;
     }, stale);
     refused = page.waitForResponse((r) => r.request().method() === 'POST');
@@ -412,6 +477,7 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     expect(await focused(page)).toMatchObject({ value: 'mcp:write', focusVisible: true, outline: true });
     await page.keyboard.press('Space');
     expect(await page.getByRole('checkbox', { name: /mcp:write/ }).isChecked()).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}/consent-keyboard-checkbox.png` });
     await page.keyboard.press('Tab');
     expect(await focused(page)).toMatchObject({ tag: 'button', value: 'approve', focusVisible: true, outline: true });
     await page.keyboard.press('Tab');
@@ -508,7 +574,10 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
 
   it('warns about an app on this computer only when the redirect URI is loopback', async () => {
     const { context, page } = await newPage();
-    await openConsent(page, await authorization(await register('Web client', 'https://app.example.com/oauth/callback')));
+    await openConsent(
+      page,
+      await authorization(await register('Web client', 'https://app.example.com/oauth/callback')),
+    );
     expect(await page.locator('main').textContent()).toContain('Access will be sent to app.example.com');
     expect(await page.getByText('This sends access to an app on your computer').count()).toBe(0);
     await context.close();

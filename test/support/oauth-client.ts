@@ -249,16 +249,18 @@ export async function followAuthorization(
 
 /** The journey ended on a page (a refusal or an error) instead of redirecting back to the client. */
 export class StoppedAtPage extends Error {
-  constructor(
-    readonly status: number,
-    readonly html: string,
-  ) {
+  // Plain fields, not parameter properties: Node's type stripping (scripts) cannot run those.
+  readonly status: number;
+  readonly html: string;
+  constructor(status: number, html: string) {
     super(
       `stopped at a page (HTTP ${status}): ${html
         .replace(/<[^>]+>/g, ' ')
         .replace(/\s+/g, ' ')
         .slice(0, 200)}`,
     );
+    this.status = status;
+    this.html = html;
   }
 }
 

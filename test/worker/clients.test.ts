@@ -177,7 +177,8 @@ describe('the OpenAI Responses API', () => {
       { token: tokens.access_token, sessionId, protocolVersion: '2025-06-18' },
     );
     const [listed] = await readEvents(list, () => true);
-    const names = (listed?.data as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
+    if (!listed) throw new Error('no answer to tools/list');
+    const names = (listed.data as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
     expect(names).toContain('query_records');
     const call = await mcpRequest(
       'POST',
