@@ -424,7 +424,9 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     await page.getByRole('button', { name: 'Allow' }).click();
     expect((await refused).status()).toBe(400);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(NOT_VALID);
-    expect(await page.locator('main').textContent()).toContain('has expired or was already used, or it was opened in a different browser');
+    expect(await page.locator('main').textContent()).toContain(
+      'has expired or was already used, or it was opened in a different browser',
+    );
     await page.screenshot({ path: `${ARTIFACTS}/consent-expired.png` });
 
     // 2. The cookie is still there but KV has dropped the record: a handle the server never had
