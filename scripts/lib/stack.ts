@@ -39,7 +39,7 @@ export interface StackOptions {
   signal?: AbortSignal;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export async function startStack(options: StackOptions & { vars?: Record<string, string> } = {}): Promise<Stack> {
   const progress = options.onProgress ?? (() => {});
   const port = await freePort();
   const origin = `http://localhost:${port}`;
@@ -54,6 +54,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ATTIO_AUTHORIZE_URL: `${standin.url}/authorize`,
       ATTIO_TOKEN_URL: `${standin.url}/oauth/token`,
       ATTIO_API_URL: standin.url,
+      ...options.vars,
     },
     options,
     () => standin.close(),
