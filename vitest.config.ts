@@ -31,6 +31,8 @@ export default defineConfig({
                 // Every test signs in many times from one address; rate limits are tested end to
                 // end against wrangler dev (test/e2e/rate-limits.test.ts).
                 RATE_LIMITS: 'off',
+                // Short, so the timeout tests do not wait 10 s per attempt.
+                UPSTREAM_TIMEOUT_MS: '2000',
               },
             },
           })),

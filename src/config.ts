@@ -72,6 +72,10 @@ const COMMON = {
     ),
     'ALLOWED_ORIGINS must be a comma-separated list of origins such as http://localhost:6274 (no path, no trailing slash).',
   ],
+  UPSTREAM_TIMEOUT_MS: [
+    withDefault(z.string().regex(/^\d+$/), '10000'),
+    'UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds (default 10000).',
+  ],
   RATE_LIMITS: [
     optional(z.enum(['on', 'off'])),
     'RATE_LIMITS must be "on" (the default) or "off" (load benchmarks and test deployments only).',
@@ -137,6 +141,8 @@ const PER_UPSTREAM = {
 type Parsed<S extends Settings> = { [K in keyof S]: z.output<S[K][0]> };
 
 export interface AttioConfig {
+  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
   clientId: string;
   clientSecret: string;
   authorizeUrl: string;
@@ -145,6 +151,8 @@ export interface AttioConfig {
 }
 
 export interface GitHubConfig {
+  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
   clientId: string;
   clientSecret: string;
   authorizeUrl: string;
@@ -159,6 +167,8 @@ export interface GitHubConfig {
 }
 
 export interface AccessConfig {
+  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
   clientId: string;
   clientSecret: string;
   issuer: string;
@@ -224,7 +234,7 @@ export function readConfig(env: unknown): ConfigReport {
     config: {
       publicUrl: common.values.PUBLIC_URL,
       consentSecret: common.values.CONSENT_SECRET,
-      upstream: upstreamConfig(id, own.values),
+      upstream: upstreamConfig(id, own.values, Number(common.values.UPSTREAM_TIMEOUT_MS)),
       allowedOrigins: common.values.ALLOWED_ORIGINS ?? [],
       rateLimits: common.values.RATE_LIMITS !== 'off',
       conformanceFixtures: common.values.CONFORMANCE_FIXTURES === 'true',
@@ -232,12 +242,13 @@ export function readConfig(env: unknown): ConfigReport {
   };
 }
 
-function upstreamConfig(id: UpstreamId, values: Record<string, unknown>): UpstreamConfig {
+function upstreamConfig(id: UpstreamId, values: Record<string, unknown>, timeoutMs: number): UpstreamConfig {
   switch (id) {
     case 'attio': {
       const v = values as Parsed<typeof PER_UPSTREAM.attio>;
       return {
         id,
+        timeoutMs,
         clientId: v.ATTIO_CLIENT_ID,
         clientSecret: v.ATTIO_CLIENT_SECRET,
         authorizeUrl: v.ATTIO_AUTHORIZE_URL,
@@ -249,6 +260,7 @@ function upstreamConfig(id: UpstreamId, values: Record<string, unknown>): Upstre
       const v = values as Parsed<typeof PER_UPSTREAM.github>;
       return {
         id,
+        timeoutMs,
         clientId: v.GITHUB_CLIENT_ID,
         clientSecret: v.GITHUB_CLIENT_SECRET,
         authorizeUrl: v.GITHUB_AUTHORIZE_URL,
@@ -264,6 +276,7 @@ function upstreamConfig(id: UpstreamId, values: Record<string, unknown>): Upstre
       const v = values as Parsed<typeof PER_UPSTREAM.access>;
       return {
         id,
+        timeoutMs,
         clientId: v.ACCESS_CLIENT_ID,
         clientSecret: v.ACCESS_CLIENT_SECRET,
         issuer: v.ACCESS_ISSUER.replace(/\/+$/, ''),

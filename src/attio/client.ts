@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DEFAULT_RETRY, requestJson, type UpstreamApi } from '../http/json-client';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, requestJson, type UpstreamApi } from '../http/json-client';
 import { toAttioError } from './errors';
 import {
   AttributesResponse,
@@ -34,6 +34,8 @@ export interface AttioClientOptions {
   maxRetries?: number;
   /** Longest single wait for a retry, in milliseconds. */
   maxRetryDelayMs?: number;
+  /** Longest wait for one attempt, in milliseconds. */
+  timeoutMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -52,6 +54,7 @@ export class AttioClient {
         maxRetries: options.maxRetries ?? DEFAULT_RETRY.maxRetries,
         maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_RETRY.maxRetryDelayMs,
       },
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       toError: toAttioError,
     };
   }

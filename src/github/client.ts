@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DEFAULT_RETRY, requestJson, type UpstreamApi } from '../http/json-client';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, requestJson, type UpstreamApi } from '../http/json-client';
 import { parseRetryAfter, UpstreamError } from '../http/upstream-error';
 import {
   GitHubComments,
@@ -24,13 +24,14 @@ export class GitHubClient {
   readonly #token: string;
   readonly #api: UpstreamApi;
 
-  constructor(options: { apiUrl: string; token: string; fetch?: typeof fetch }) {
+  constructor(options: { apiUrl: string; token: string; timeoutMs?: number; fetch?: typeof fetch }) {
     this.#apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.#token = options.token;
     this.#api = {
       name: 'GitHub',
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       retry: DEFAULT_RETRY,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       toError: toGitHubError,
     };
   }

@@ -9,6 +9,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, maxRetryDelayMs: 5_000 };
+export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface JsonRequest<T> {
   method: string;
@@ -23,6 +24,8 @@ export interface UpstreamApi {
   name: string;
   fetch: typeof fetch;
   retry: RetryPolicy;
+  /** Longest wait for one attempt; a slower answer counts as the upstream not answering. */
+  timeoutMs: number;
   /** The upstream's error for a non-2xx answer, from its error body and headers. */
   toError(response: Response): Promise<UpstreamError>;
 }
@@ -36,8 +39,14 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
   const path = new URL(request.url).pathname;
   for (let attempt = 0; ; attempt++) {
     let response: Response;
+    let timedOut = false;
     try {
+      const signal = AbortSignal.timeout(api.timeoutMs);
+      signal.addEventListener('abort', () => {
+        timedOut = true;
+      });
       response = await api.fetch(request.url, {
+        signal,
         method: request.method,
         headers: {
           Accept: 'application/json',
@@ -51,7 +60,9 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
         await sleep(backoff(attempt, api.retry.maxRetryDelayMs));
         continue;
       }
-      throw new UpstreamError(api.name, 0, 'unreachable', `${api.name} could not be reached.`);
+      throw timedOut
+        ? new UpstreamError(api.name, 0, 'timeout', `${api.name} did not answer within ${api.timeoutMs / 1000} s.`)
+        : new UpstreamError(api.name, 0, 'unreachable', `${api.name} could not be reached.`);
     }
     if (response.ok) {
       const parsed = request.schema.safeParse(await response.json().catch(() => undefined));

@@ -129,7 +129,9 @@ function describeFailure(error: unknown, toolName: string): string {
       case 'rate_limit':
         return `${upstream} is rate limiting requests${error.retryAfterSeconds !== undefined ? `; try again in ${error.retryAfterSeconds} s` : ''}.`;
       case 'unavailable':
-        return `${upstream} is not answering right now. Try again in a moment.`;
+        return error.code === 'timeout'
+          ? `${error.message} Try again in a moment.`
+          : `${upstream} is not answering right now. Try again in a moment.`;
       case 'input':
         return `${upstream} rejected the request: ${error.message}`;
     }

@@ -101,6 +101,7 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
     async completeSignIn({ code, callbackUrl, data }) {
       const provider = await endpoints().catch(unreachable);
       const response = await fetch(provider.token, {
+        signal: AbortSignal.timeout(config.timeoutMs),
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: new URLSearchParams({

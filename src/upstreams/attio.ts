@@ -16,7 +16,7 @@ const AttioTokenResponse = z.looseObject({ access_token: z.string().min(1), toke
  * are set at build.attio.com), identity from `GET /v2/self` and the authorizing member.
  */
 export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioToolContext> {
-  const client = (token: string) => new AttioClient({ apiUrl: config.apiUrl, token });
+  const client = (token: string) => new AttioClient({ apiUrl: config.apiUrl, token, timeoutMs: config.timeoutMs });
 
   return {
     id: 'attio',
@@ -46,6 +46,7 @@ export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioTo
 
     async completeSignIn({ code, callbackUrl }) {
       const response = await fetch(config.tokenUrl, {
+        signal: AbortSignal.timeout(config.timeoutMs),
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: new URLSearchParams({

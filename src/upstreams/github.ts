@@ -21,7 +21,7 @@ const GitHubTokenError = z.looseObject({ error: z.string(), error_description: z
  * organisations checked at sign-in and again at every refresh.
  */
 export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitHubToolContext> {
-  const client = (token: string) => new GitHubClient({ apiUrl: config.apiUrl, token });
+  const client = (token: string) => new GitHubClient({ apiUrl: config.apiUrl, token, timeoutMs: config.timeoutMs });
   const restricted = config.allowedLogins.length > 0 || config.allowedOrgs.length > 0;
 
   /** Whether policy lets this user in: listed by login, or a member of a listed organisation. */
@@ -65,6 +65,7 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
 
     async completeSignIn({ code, callbackUrl, data }) {
       const response = await fetch(config.tokenUrl, {
+        signal: AbortSignal.timeout(config.timeoutMs),
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-www-form-urlencoded',

@@ -144,6 +144,24 @@ describe('when Attio struggles', () => {
     await client.close();
   });
 
+  it('an Attio that does not answer in time is retried within the bound, then a tool error saying so', async () => {
+    const email = 'slow-attio@example.com';
+    const client = await openSession('streamable-http', { email });
+    // Three attempts (the first and two retries), each waiting past UPSTREAM_TIMEOUT_MS (2 s in tests).
+    await controlStandin('faults', {
+      delayMs: 2500,
+      count: 3,
+      pathPrefix: '/v2/objects/records/search',
+      memberEmail: email,
+    });
+    const started = Date.now();
+    const result = (await client.callTool({ name: 'search_records', arguments: { query: 'Acme' } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(text(result)).toBe('Attio did not answer within 2 s. Try again in a moment.');
+    expect(Date.now() - started).toBeLessThan(12_000); // bounded: 3 × 2 s plus backoff
+    await client.close();
+  });
+
   it('a revoked Attio token is a tool error telling the user to reconnect, and revokes the grant', async () => {
     const email = 'revoked-in-session@example.com';
     const { client: registered, tokens } = await signIn(newBrowser(), { email });
