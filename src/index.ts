@@ -3,6 +3,7 @@ import { type ConfigReport, readConfig } from './config';
 import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
 import { BrowserOrigins, foreignOriginResponse, isMcpPath, isOAuthApiPath, withoutCors } from './http/browser-origins';
 import { oauthRateKey, tooManyRequests, withinLimit } from './http/rate-limits';
+import { unavailableResponse } from './http/unavailable';
 import { createProvider } from './provider';
 
 export { McpSession } from './mcp/agent';
@@ -48,7 +49,12 @@ export default {
       if (key && !(await withinLimit(env.OAUTH_LIMITER, key))) return tooManyRequests('sign-in requests');
     }
     deployment.provider ??= createProvider(report.config);
-    const response = await deployment.provider.fetch(request, env, ctx);
+    let response: Response;
+    try {
+      response = await deployment.provider.fetch(request, env, ctx);
+    } catch (error) {
+      return unavailableResponse(request, error);
+    }
     return browser && !browser.allowed && isOAuthApiPath(url.pathname) ? withoutCors(response) : response;
   },
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,79 @@
+import { evictDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { mcpRequest, openWireSession, readEvents } from '../support/mcp-http';
+import { signIn } from '../support/oauth-client';
+import { newBrowser, ORIGIN } from '../support/worker';
+
+/** The server keeps its promises when the platform under it hiccups. */
+
+describe('a session Durable Object evicted mid-session', () => {
+  it('continues the session: the next tool call answers from the same session id', async () => {
+    const { tokens } = await signIn(newBrowser(), { email: 'evicted@example.com' });
+    const sessionId = await openWireSession(tokens.access_token);
+    const call = (id: number) =>
+      mcpRequest(
+        'POST',
+        { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
+        { token: tokens.access_token, sessionId, protocolVersion: '2025-06-18' },
+      );
+    const before = await readEvents(await call(1), (event) => (event.data as { id?: number }).id === 1);
+    expect(JSON.stringify(before.at(-1)?.data)).toContain('evicted@example.com');
+
+    const namespace = env.MCP_OBJECT;
+    await evictDurableObject(namespace.get(namespace.idFromName(`streamable-http:${sessionId}`)));
+
+    const after = await readEvents(await call(2), (event) => (event.data as { id?: number }).id === 2);
+    const answer = after.at(-1)?.data as {
+      result: { isError?: boolean; structuredContent: { member: { email: string } } };
+    };
+    expect(answer.result.isError).toBeFalsy();
+    expect(answer.result.structuredContent.member.email).toBe('evicted@example.com');
+  });
+});
+
+describe('the OAuth storage (KV) failing', () => {
+  const brokenKv = new Proxy(env.OAUTH_KV, {
+    get(target, property) {
+      if (['get', 'put', 'delete', 'list', 'getWithMetadata'].includes(String(property))) {
+        return () => Promise.reject(new Error('KV is unavailable'));
+      }
+      return Reflect.get(target, property);
+    },
+  });
+  // A separate env object: the Worker builds its provider per env, so the broken KV is used.
+  const brokenEnv = { ...env, OAUTH_KV: brokenKv } as Env;
+  const send = (path: string, init: RequestInit = {}) =>
+    worker.fetch(new Request(`${ORIGIN}${path}`, init) as Request<unknown, IncomingRequestCfProperties>, brokenEnv, {
+      waitUntil() {},
+      passThroughOnException() {},
+      props: {},
+    } as unknown as ExecutionContext);
+
+  it('MCP and token requests answer 503 with Retry-After and a message, not a 500', async () => {
+    const mcp = await send('/mcp', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer user:grant:secret', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(mcp.status).toBe(503);
+    expect(mcp.headers.get('Retry-After')).toBeTruthy();
+    expect(await mcp.json()).toMatchObject({ error: 'temporarily_unavailable' });
+
+    const token = await send('/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token&refresh_token=a:b:c&client_id=x',
+    });
+    expect(token.status).toBe(503);
+  });
+
+  it('the consent page says the server has a problem, in a page', async () => {
+    const page = await send('/authorize?response_type=code&client_id=x&redirect_uri=https%3A%2F%2Fa.example%2Fcb', {
+      headers: { Accept: 'text/html' },
+    });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toMatch(/Something went wrong on our side|Temporarily unavailable/);
+  });
+});
