@@ -1,4 +1,5 @@
 import type { OAuthProvider } from '@cloudflare/workers-oauth-provider';
+import { audit } from './audit';
 import { type ConfigReport, readConfig } from './config';
 import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
 import { BrowserOrigins, foreignOriginResponse, isMcpPath, isOAuthApiPath, withoutCors } from './http/browser-origins';
@@ -39,22 +40,45 @@ export default {
     deployment.origins ??= new BrowserOrigins(report.config.publicUrl, report.config.allowedOrigins);
     const browser = deployment.origins.check(request);
     if (browser && !browser.allowed) {
-      if (isMcpPath(url.pathname)) return foreignOriginResponse(browser.origin);
+      if (isMcpPath(url.pathname)) {
+        audit({ event: 'origin_refused', path: url.pathname, origin: browser.origin });
+        return foreignOriginResponse(browser.origin);
+      }
       if (isOAuthApiPath(url.pathname) && request.method === 'OPTIONS') {
         return withoutCors(foreignOriginResponse(browser.origin));
       }
     }
     if (report.config.rateLimits) {
       const key = await oauthRateKey(request, url.pathname);
-      if (key && !(await withinLimit(env.OAUTH_LIMITER, key))) return tooManyRequests('sign-in requests');
+      if (key && !(await withinLimit(env.OAUTH_LIMITER, key))) {
+        audit({ event: 'rate_limited', limiter: 'oauth', path: url.pathname });
+        return tooManyRequests('sign-in requests');
+      }
     }
     deployment.provider ??= createProvider(report.config);
+    const tokenRequest = url.pathname === '/token' && request.method === 'POST' ? request.clone() : undefined;
     let response: Response;
     try {
       response = await deployment.provider.fetch(request, env, ctx);
     } catch (error) {
       return unavailableResponse(request, error);
     }
+    if (tokenRequest) await auditRevocation(tokenRequest, response);
     return browser && !browser.allowed && isOAuthApiPath(url.pathname) ? withoutCors(response) : response;
   },
 } satisfies ExportedHandler<Env>;
+
+/** RFC 7009 revocations share /token with token requests; they carry `token` and no `grant_type`. */
+async function auditRevocation(request: Request, response: Response): Promise<void> {
+  const form = await request
+    .clone()
+    .formData()
+    .catch(() => undefined);
+  if (!form?.has('token') || form.has('grant_type')) return;
+  const client = form.get('client_id');
+  audit({
+    event: 'token_revocation',
+    client: typeof client === 'string' ? client : 'unknown',
+    status: response.status,
+  });
+}

@@ -1,4 +1,5 @@
 import { getOAuthApi, OAuthError, OAuthProvider, type OAuthProviderOptions } from '@cloudflare/workers-oauth-provider';
+import { audit } from './audit';
 import { createAuthApp } from './auth/app';
 import { type Config, readConfig } from './config';
 import { McpSession } from './mcp/agent';
@@ -51,7 +52,7 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
     },
     clientIdMetadataDocumentEnabled: true,
     accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
-    async tokenExchangeCallback({ grantType, props, env }) {
+    async tokenExchangeCallback({ grantType, props, env, userId }) {
       if (grantType !== 'refresh_token') return undefined;
       const report = readConfig(env);
       if (!report.ok)
@@ -63,8 +64,16 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
       const parsed = current.propsSchema.safeParse(props);
       // Props from another upstream (the deployment switched providers): this grant can't work.
       if (!parsed.success) throw new OAuthError('invalid_grant', { description: 'Sign in again.' });
-      const newProps = await current.refreshProps(parsed.data);
-      return newProps ? { newProps } : undefined;
+      try {
+        const newProps = await current.refreshProps(parsed.data);
+        return newProps ? { newProps } : undefined;
+      } catch (error) {
+        // invalid_grant makes the library revoke the grant: record why.
+        if (error instanceof OAuthError && error.code === 'invalid_grant') {
+          audit({ event: 'grant_revoked', upstream: current.id, user: userId, reason: 'refresh_refused' });
+        }
+        throw error;
+      }
     },
     onError({ code, status, internal }) {
       // Stable slugs, never the request: no token or secret reaches the log.

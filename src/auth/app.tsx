@@ -8,6 +8,7 @@ import {
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
+import { audit } from '../audit';
 import type { Config } from '../config';
 import { isScope, scopesToOffer } from '../scopes';
 import { activeUpstream } from '../upstreams';
@@ -76,6 +77,7 @@ export function createAuthApp(config: Config) {
     }
     if (decision === 'deny') {
       const denied = await oauth.denyConsent(c.req.raw, handle);
+      audit({ event: 'consent_denied', client: denied.request.clientId });
       return new Response(null, { status: 302, headers: denied.headers });
     }
     const scope = (form?.getAll('scope') ?? []).map(String).filter(isScope);
@@ -96,6 +98,7 @@ export function createAuthApp(config: Config) {
     const code = c.req.query('code');
     if (c.req.query('error') !== undefined || !code) {
       // The user declined at the provider, or it failed: tell the client, with its state and iss.
+      audit({ event: 'upstream_denied', upstream: upstream.id, client: resumed.request.clientId });
       resumed.headers.set('Location', authorizationErrorRedirect(resumed.request, 'access_denied'));
       return new Response(null, { status: 302, headers: resumed.headers });
     }
@@ -107,6 +110,13 @@ export function createAuthApp(config: Config) {
       metadata: { label: signIn.label, upstream: upstream.id },
       scope: resumed.request.scope,
       props: signIn.props,
+    });
+    audit({
+      event: 'sign_in',
+      upstream: upstream.id,
+      user: signIn.userId,
+      client: resumed.request.clientId,
+      scopes: resumed.request.scope,
     });
     resumed.headers.set('Location', redirectTo);
     return new Response(null, { status: 302, headers: resumed.headers });
@@ -142,6 +152,12 @@ export function createAuthApp(config: Config) {
       );
     }
     if (error instanceof SignInRefused) {
+      audit({
+        event: 'sign_in_refused',
+        upstream: upstream.id,
+        reason: error.status === 403 ? 'policy' : 'provider',
+        status: error.status,
+      });
       return showMessage(error.status, `${upstream.displayName} sign-in did not complete`, error.message);
     }
     console.error(JSON.stringify({ event: 'auth_page_failed', error: error.name }));

@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpAgent } from 'agents/mcp';
 import { z } from 'zod';
+import { audit } from '../audit';
 import { readConfig } from '../config';
 import { registerConformanceFixtures } from '../conformance/fixtures';
 import { oauthHelpers } from '../provider';
@@ -52,14 +53,19 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
         return {
           context: upstream.toolContext(props, auth.scopes, { cache: this.#cache, confirm }),
           scopes: auth.scopes,
+          user: auth.userId ?? 'unknown',
+          client: auth.clientId ?? 'unknown',
           // The upstream no longer accepts this grant's token: revoke the grant, so the client's
           // next request gets 401 and it signs the user in again, instead of failing forever.
           async revokeGrant() {
             if (!auth.userId || !auth.grantId) return;
             await oauthHelpers(report.config, env).revokeGrant(auth.grantId, auth.userId);
-            console.warn(
-              JSON.stringify({ event: 'grant_revoked', reason: 'upstream_unauthorized', upstream: upstream.id }),
-            );
+            audit({
+              event: 'grant_revoked',
+              upstream: upstream.id,
+              user: auth.userId,
+              reason: 'upstream_unauthorized',
+            });
           },
         };
       },

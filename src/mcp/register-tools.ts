@@ -6,6 +6,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { audit } from '../audit';
 import { UpstreamError } from '../http/upstream-error';
 import { type AnyToolDefinition, type Confirm, ToolError } from './tool';
 
@@ -22,6 +23,9 @@ export interface ToolCallInfo {
 export interface ToolCallSession<Context> {
   context: Context;
   scopes: readonly string[];
+  /** For the audit log: the grant's opaque user id and the OAuth client. */
+  user: string;
+  client: string;
   revokeGrant(): Promise<void>;
 }
 
@@ -46,22 +50,43 @@ export function registerTools<Context>(
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (input: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+        const started = Date.now();
         let session: ToolCallSession<Context> | undefined;
+        const finish = (outcome: 'ok' | 'error' | 'refused', result: CallToolResult) => {
+          audit({
+            event: 'tool_call',
+            user: session?.user ?? 'unknown',
+            client: session?.client ?? 'unknown',
+            tool: tool.name,
+            outcome,
+            ms: Date.now() - started,
+          });
+          return result;
+        };
         try {
           session = openCall({ confirm: confirmThrough(server, extra), headers: extra.requestInfo?.headers });
           if (!session.scopes.includes(tool.scope)) {
-            return errorResult(
-              `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
+            return finish(
+              'refused',
+              errorResult(
+                `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
+              ),
             );
           }
           await announceStart(extra, tool.title);
           const answer = await tool.handler(input, session.context);
-          return { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured };
+          return finish('ok', {
+            content: [{ type: 'text', text: answer.text }],
+            structuredContent: answer.structured,
+          });
         } catch (error) {
           if (error instanceof UpstreamError && error.revoked) {
             await session?.revokeGrant().catch(() => undefined); // best effort: the answer below still tells the user
           }
-          return errorResult(describeFailure(error, tool.name));
+          return finish(
+            error instanceof ToolError ? 'refused' : 'error',
+            errorResult(describeFailure(error, tool.name)),
+          );
         }
       },
     );

@@ -4,6 +4,7 @@ import {
   type OAuthResourceContext,
 } from '@cloudflare/workers-oauth-provider';
 import { z } from 'zod';
+import { audit } from '../audit';
 import { tooManyRequests, withinLimit } from '../http/rate-limits';
 import { BASELINE_SCOPES } from '../scopes';
 
@@ -21,6 +22,7 @@ export const RequestAuth = z.object({
   scopes: z.array(z.string()),
   userId: z.string().optional(),
   grantId: z.string().optional(),
+  clientId: z.string().optional(),
 });
 export type RequestAuth = z.infer<typeof RequestAuth>;
 
@@ -60,9 +62,11 @@ export function withSessionAuth(
       if (options.rateLimits) {
         // Per person, and per client across all its users (a runaway integration).
         if (!(await withinLimit(env.MCP_USER_LIMITER, `user:${auth.userId ?? 'unknown'}`))) {
+          audit({ event: 'rate_limited', limiter: 'mcp_user', path: new URL(request.url).pathname });
           return tooManyRequests('requests from your account');
         }
         if (!(await withinLimit(env.MCP_CLIENT_LIMITER, `client:${auth.clientId ?? 'unknown'}`))) {
+          audit({ event: 'rate_limited', limiter: 'mcp_client', path: new URL(request.url).pathname });
           return tooManyRequests('requests from this app');
         }
       }
@@ -71,7 +75,12 @@ export function withSessionAuth(
         if (challenge) return challenge;
       }
       // The library's token format is `userId:grantId:secret`; only the ids are passed on.
-      const verified: RequestAuth = { scopes: auth.scope, userId: auth.userId, grantId: auth.token.split(':')[1] };
+      const verified: RequestAuth = {
+        scopes: auth.scope,
+        userId: auth.userId,
+        grantId: auth.token.split(':')[1],
+        clientId: auth.clientId,
+      };
       // Props reach the Durable Object only when the session starts: they record its owner.
       Object.assign(ctx, { props: { ...props, owner: verified.userId } });
       const headers = new Headers(request.headers);
