@@ -4,6 +4,7 @@ import { type ConfigReport, readConfig } from './config';
 import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
 import { BrowserOrigins, foreignOriginResponse, isMcpPath, isOAuthApiPath, withoutCors } from './http/browser-origins';
 import { oauthRateKey, tooManyRequests, withinLimit } from './http/rate-limits';
+import { MAX_IDENTIFIER_LENGTH, refuseTokenRequest } from './http/request-guards';
 import { unavailableResponse } from './http/unavailable';
 import { createProvider } from './provider';
 
@@ -57,9 +58,17 @@ export default {
     }
     deployment.provider ??= createProvider(report.config);
     const tokenRequest = url.pathname === '/token' && request.method === 'POST' ? request.clone() : undefined;
+    if (tokenRequest) {
+      const form = await request
+        .clone()
+        .formData()
+        .catch(() => undefined);
+      const refusal = form && refuseTokenRequest(form);
+      if (refusal) return refusal.status === 200 ? new Response(null, { status: 200 }) : oauthError(refusal);
+    }
     let response: Response;
     try {
-      response = await deployment.provider.fetch(request, env, ctx);
+      response = await deployment.provider.fetch(withUsableBearer(request, url.pathname), env, ctx);
     } catch (error) {
       return unavailableResponse(request, error);
     }
@@ -81,4 +90,25 @@ async function auditRevocation(request: Request, response: Response): Promise<vo
     client: typeof client === 'string' ? client : 'unknown',
     status: response.status,
   });
+}
+
+function oauthError({ status, error }: { status: number; error: string }): Response {
+  return Response.json(
+    { error, error_description: 'The request names a client, code or token this server cannot have issued.' },
+    { status, headers: { 'Cache-Control': 'no-store' } },
+  );
+}
+
+/**
+ * A bearer token too long to be one of ours is swapped for a well-formed one that cannot match,
+ * so the library answers its usual 401 `invalid_token` challenge instead of failing on the
+ * over-long KV key it would derive.
+ */
+function withUsableBearer<R extends Request>(request: R, pathname: string): R {
+  if (!isMcpPath(pathname)) return request;
+  const header = request.headers.get('Authorization') ?? '';
+  if (header.length <= MAX_IDENTIFIER_LENGTH + 'Bearer '.length) return request;
+  const headers = new Headers(request.headers);
+  headers.set('Authorization', 'Bearer invalid:invalid:invalid');
+  return new Request(request, { headers }) as R;
 }

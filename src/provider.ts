@@ -30,11 +30,13 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
   return {
     apiHandlers: {
       '/mcp': withSessionAuth(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }), {
+        transport: 'streamable-http',
         toolScopes,
         rateLimits: config.rateLimits,
       }),
       // Legacy SSE (2024-11-05) has no scope challenge: its tools refuse with a readable tool error instead.
       '/sse': withSessionAuth(McpSession.serveSSE('/sse', { binding: 'MCP_OBJECT' }), {
+        transport: 'sse',
         rateLimits: config.rateLimits,
       }),
     },

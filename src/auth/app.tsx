@@ -10,6 +10,7 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { audit } from '../audit';
 import type { Config } from '../config';
+import { isCrossSiteFormPost, isPrivateClientIdUrl, MAX_IDENTIFIER_LENGTH } from '../http/request-guards';
 import { isScope, scopesToOffer } from '../scopes';
 import { activeUpstream } from '../upstreams';
 import { SignInRefused } from '../upstreams/upstream';
@@ -42,6 +43,17 @@ export function createAuthApp(config: Config) {
   app.get('/', (c) => c.html(<HomePage publicUrl={config.publicUrl} upstreamName={upstream.displayName} />));
 
   app.get('/authorize', async (c) => {
+    const clientId = c.req.query('client_id') ?? '';
+    if (clientId.length > MAX_IDENTIFIER_LENGTH) {
+      return showMessage(400, 'This sign-in link is not valid', 'The app’s client id is not one this server accepts.');
+    }
+    if (isPrivateClientIdUrl(clientId)) {
+      return showMessage(
+        400,
+        'This app could not be verified',
+        'Its client metadata document is on a private network address.',
+      );
+    }
     const oauth = c.env.OAUTH_PROVIDER;
     const parsed = await oauth.parseAuthRequest(c.req.raw);
     // A scope we don't know (Claude.ai's `claudeai`) or none (ChatGPT) gets the default grant.
@@ -68,6 +80,14 @@ export function createAuthApp(config: Config) {
   });
 
   app.post('/authorize', async (c) => {
+    if (isCrossSiteFormPost(c.req.raw, config.publicUrl)) {
+      // Only our own consent page may submit this form (with its browser-bound handle).
+      return showMessage(
+        403,
+        'This form was sent from another site',
+        'Go back to your app and start connecting again.',
+      );
+    }
     const oauth = c.env.OAUTH_PROVIDER;
     const form = await c.req.raw.formData().catch(() => undefined);
     const handle = form?.get('handle');

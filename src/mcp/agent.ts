@@ -32,6 +32,16 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
   /** Workspace schema and members, read once per session rather than once per tool call. */
   readonly #cache = new SessionCache();
 
+  /**
+   * The user who opened this session (see `withSessionAuth`), read from storage so it answers
+   * before, during or after the session's start-up.
+   */
+  async sessionOwner(): Promise<string | undefined> {
+    const stored = await this.ctx.storage.get('props');
+    const parsed = SessionOwner.safeParse(stored ?? {});
+    return parsed.success ? parsed.data.owner : undefined;
+  }
+
   async init(): Promise<void> {
     const report = readConfig(this.env);
     if (!report.ok) throw new Error('The server is not configured; see /health.');

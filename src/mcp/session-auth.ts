@@ -40,40 +40,73 @@ export function requestAuth(
   }
 }
 
+/** The largest JSON-RPC body accepted on /mcp and /sse/message, chunked or not (as McpAgent's own limit). */
+export const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
+
 /**
  * Runs before every MCP request, after the library verified the token:
  * - rate limits per user and per client (429 with `Retry-After`);
+ * - a bounded body: more than 4 MiB is refused with 413 even without a `Content-Length`;
+ * - a session belongs to the user who opened it: a request naming another user's session id
+ *   (replaying its stream, deleting it, posting to it) is answered as if it did not exist;
  * - step-up (when `toolScopes` is given, for streamable HTTP): a `tools/call` for a tool whose
  *   scope the token lacks gets the library's 403 `insufficient_scope` challenge naming the
  *   scopes needed, so the client can ask the user for more (MCP's scope challenge);
  * - hands the session this token's scopes, user and grant (never the token itself), so tools
- *   check the token that made the call, refuse a token of another user, and can revoke the
- *   grant when the upstream says access is gone.
+ *   check the token that made the call and can revoke the grant when the upstream says access
+ *   is gone.
  */
 export function withSessionAuth(
   handler: McpHandler,
-  options: { toolScopes?: ReadonlyMap<string, string>; rateLimits: boolean },
+  options: { transport: 'streamable-http' | 'sse'; toolScopes?: ReadonlyMap<string, string>; rateLimits: boolean },
 ): McpHandler {
   const { toolScopes } = options;
   const scopesInUse = new Set(toolScopes?.values());
   return {
     async fetch(request, env, ctx) {
       const { auth, props } = ctx as OAuthResourceContext<Record<string, unknown>>; // the library sets both
+      const url = new URL(request.url);
       if (options.rateLimits) {
         // Per person, and per client across all its users (a runaway integration).
         if (!(await withinLimit(env.MCP_USER_LIMITER, `user:${auth.userId ?? 'unknown'}`))) {
-          audit({ event: 'rate_limited', limiter: 'mcp_user', path: new URL(request.url).pathname });
+          audit({ event: 'rate_limited', limiter: 'mcp_user', path: url.pathname });
           return tooManyRequests('requests from your account');
         }
         if (!(await withinLimit(env.MCP_CLIENT_LIMITER, `client:${auth.clientId ?? 'unknown'}`))) {
-          audit({ event: 'rate_limited', limiter: 'mcp_client', path: new URL(request.url).pathname });
+          audit({ event: 'rate_limited', limiter: 'mcp_client', path: url.pathname });
           return tooManyRequests('requests from this app');
         }
       }
-      if (toolScopes && request.method === 'POST' && [...scopesInUse].some((scope) => !auth.scope.includes(scope))) {
-        const challenge = await stepUpChallenge(request, auth, toolScopes);
-        if (challenge) return challenge;
+
+      let body: Uint8Array | undefined;
+      if (request.method === 'POST') {
+        const read = await readBounded(request, MAX_MCP_BODY_BYTES);
+        if (read === 'too_large') return jsonRpcError(413, -32000, 'The request body is larger than 4 MiB.');
+        body = read;
+        const message = parseJson(body);
+        if (Array.isArray(message) && message.length === 0) {
+          return jsonRpcError(400, -32600, 'An empty batch is not a valid JSON-RPC request.');
+        }
+        if (toolScopes && [...scopesInUse].some((scope) => !auth.scope.includes(scope))) {
+          const challenge = stepUpChallenge(message, auth, toolScopes);
+          if (challenge) return challenge;
+        }
       }
+
+      const sessionId =
+        options.transport === 'streamable-http'
+          ? request.headers.get('mcp-session-id')
+          : url.pathname.endsWith('/message')
+            ? url.searchParams.get('sessionId')
+            : null;
+      if (sessionId) {
+        const owner = await sessionOwner(env, `${options.transport}:${sessionId}`);
+        if (owner !== undefined && owner !== auth.userId) {
+          // The same answer as for an unknown session: nothing tells the caller it exists.
+          return jsonRpcError(404, -32001, 'Session not found');
+        }
+      }
+
       // The library's token format is `userId:grantId:secret`; only the ids are passed on.
       const verified: RequestAuth = {
         scopes: auth.scope,
@@ -85,22 +118,72 @@ export function withSessionAuth(
       Object.assign(ctx, { props: { ...props, owner: verified.userId } });
       const headers = new Headers(request.headers);
       headers.set(SESSION_AUTH_HEADER, JSON.stringify(verified));
-      return handler.fetch(new Request(request, { headers }), env, ctx);
+      return handler.fetch(new Request(request, { headers, body }), env, ctx);
     },
   };
 }
 
+/** Session owners already looked up in this isolate: owners never change, so this never goes stale. */
+const knownOwners = new Map<string, string>();
+
+async function sessionOwner(env: Env, name: string): Promise<string | undefined> {
+  const known = knownOwners.get(name);
+  if (known) return known;
+  const stub = env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(name)) as unknown as {
+    sessionOwner(): Promise<string | undefined>;
+  };
+  const owner = await stub.sessionOwner().catch(() => undefined);
+  if (owner) {
+    if (knownOwners.size >= 10_000) knownOwners.clear();
+    knownOwners.set(name, owner);
+  }
+  return owner;
+}
+
+async function readBounded(request: Request, max: number): Promise<Uint8Array | 'too_large'> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) return 'too_large';
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return 'too_large';
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+function jsonRpcError(status: number, code: number, message: string): Response {
+  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
+}
+
 const ToolCall = z.object({ method: z.literal('tools/call'), params: z.object({ name: z.string() }) });
 
-async function stepUpChallenge(
-  request: Request,
+function stepUpChallenge(
+  body: unknown,
   auth: OAuthResourceAuth,
   toolScopes: ReadonlyMap<string, string>,
-): Promise<Response | undefined> {
-  const body: unknown = await request
-    .clone()
-    .json()
-    .catch(() => undefined);
+): Response | undefined {
   const needed = new Set<string>();
   for (const message of Array.isArray(body) ? body : [body]) {
     const call = ToolCall.safeParse(message);

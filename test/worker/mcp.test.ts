@@ -110,8 +110,9 @@ describe('session tokens', () => {
         }),
       }),
     );
+    expect(response.status).toBe(404); // as if the session did not exist
     const body = await response.text();
-    expect(body).toContain('belongs to another sign-in');
+    expect(body).toContain('Session not found');
     expect(body).not.toContain('session-owner@example.com');
     // The owner's own calls still work.
     const mine = (await client.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
