@@ -39,8 +39,8 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  * OAuth or JSON-RPC error, page instead of redirect) — so never a 5xx, never a hang (`send` turns
  * an escaped exception into the 500 production would answer and fails after 10 s).
  *
- * Cases marked `it.fails` are fixed (was a bug)
- * comes off with the fix (see the `// fixed (was a bug)
+ * Rows marked "fixed (was a bug)" failed when this suite was written; each was fixed in the
+ * product, and the comment on its test says what was wrong.
  *
  * Traceability matrix — threat → test (describe › it) → expected
  *
@@ -85,7 +85,7 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  C2  clickjacking the consent page       › the consent page cannot be framed…                             CSP frame-ancestors 'none', XFO DENY, no-store
  *  C3  clickjacking the error pages        › error pages cannot be framed either                            same headers on 400 pages
  *  C4  cross-site POST with the cookie     › a cross-site POST of the consent form…                         403 page, no Location fixed (was a bug)
- *  C5  cross-site POST (SameSite=Lax)      › a cross-site POST without the binding cookie…                  400 page, no Location
+ *  C5  cross-site POST (SameSite=Lax)      › a cross-site POST without the binding cookie…                  403 page, no Location
  *  C6  consent handle replay after Allow   › a reused consent handle after Allow…                           400 page, no Location
  *  C7  consent handle replay after Deny    › a reused consent handle after Deny…                            400 page, no Location
  *  C8  forged handle with Deny             › a forged handle with Deny…                                     400 page, no Location
@@ -105,8 +105,8 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  M12 CIMD SSRF at /authorize             › CIMD: client_id <private/non-https URL>…                       400 page, no fetch    fixed (was a bug)
  *  M13 CIMD SSRF at /token                 › CIMD: a private-address client_id at /token…                   401 invalid_client, no fetch fixed (was a bug)
  * SESSIONS
- *  S1  session hijack: identity            › an intruder calling whoami on another user's session…          tool refusal, no owner data
- *  S2  session hijack: CRM data            › an intruder calling search_records on another user's session… tool refusal, no records
+ *  S1  session hijack: identity            › an intruder calling whoami on another user's session…          404, no owner data
+ *  S2  session hijack: CRM data            › an intruder calling search_records on another user's session… 404, no records
  *  S3  session hijack: stream resumption   › an intruder resuming another user's dropped stream…            404, no results       fixed (was a bug)
  *  S4  session termination by intruder     › an intruder cannot end another user's session…                 404; session lives    fixed (was a bug)
  *  S5  guessed session id                  › a guessed session id…                                          404
