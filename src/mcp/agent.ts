@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { McpAgent } from 'agents/mcp';
 import { z } from 'zod';
 import { audit } from '../audit';
@@ -6,6 +7,7 @@ import { readConfig } from '../config';
 import { registerConformanceFixtures } from '../conformance/fixtures';
 import { oauthHelpers } from '../provider';
 import { activeUpstream } from '../upstreams';
+import { MemoryEventStore, StreamRequests } from './memory-event-store';
 import { registerTools } from './register-tools';
 import { requestAuth } from './session-auth';
 import { SessionCache } from './session-cache';
@@ -31,6 +33,31 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
 
   /** Workspace schema and members, read once per session rather than once per tool call. */
   readonly #cache = new SessionCache();
+
+  // Stream bookkeeping in memory, not storage (see MemoryEventStore). These four methods are
+  // McpAgent internals (agents is pinned to an exact version); each replaces a storage call.
+  readonly #eventStore = new MemoryEventStore();
+  readonly #streamRequests = new StreamRequests();
+
+  protected override getEventStore() {
+    return this.#eventStore;
+  }
+
+  override async setStreamRequestIds(streamId: string, requestIds: RequestId[]): Promise<void> {
+    this.#streamRequests.set(streamId, requestIds);
+  }
+
+  override async getStreamRequestIds(streamId: string): Promise<RequestId[] | undefined> {
+    return this.#streamRequests.get(streamId);
+  }
+
+  override async deleteStreamRequestIds(streamId: string): Promise<void> {
+    this.#streamRequests.delete(streamId);
+  }
+
+  override async getStreamForRequestId(requestId: RequestId) {
+    return this.#streamRequests.find(requestId);
+  }
 
   /**
    * The user who opened this session (see `withSessionAuth`), read from storage so it answers
