@@ -18,7 +18,8 @@ export const createTask = defineTool({
     assignees: z.array(z.string()).max(10).optional().describe('Workspace member emails or names'),
     linked_records: z.array(LinkedRecord).max(10).optional().describe('e.g. [{"object":"companies","id":"…"}]'),
   },
-  outputSchema: { task: Task.omit({ content: true, completed: true }) }, // the model just wrote them
+  // Only what the model did not write itself: the id, the deadline as stored, the assignees' names.
+  outputSchema: { task: Task.pick({ id: true, deadline: true, assignees: true }) },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
@@ -41,7 +42,7 @@ export const createTask = defineTool({
       })),
     });
     const task = await viewTask(data, context);
-    const { content: _content, completed: _completed, ...created } = task;
+    const created = { id: task.id, deadline: task.deadline, assignees: task.assignees };
     return { structured: { task: created }, text: `Created the task:\n${taskLine(task)}` };
   },
 });
