@@ -28,20 +28,14 @@ export function tooManyRequests(what: string): Response {
 /**
  * The key an OAuth endpoint request is counted under: the client for `/authorize` and `/token`,
  * the address for `/register` (no client exists yet). Cloudflare sets `CF-Connecting-IP`; a
- * client cannot forge it there.
+ * client cannot forge it there. `tokenForm` is the already-read form of a `/token` POST.
  */
-export async function oauthRateKey(request: Request, pathname: string): Promise<string | undefined> {
+export function oauthRateKey(request: Request, url: URL, tokenForm: FormData | undefined): string | undefined {
   const address = request.headers.get('CF-Connecting-IP') ?? 'unknown';
-  if (pathname === '/register' && request.method === 'POST') return `register:${address}`;
-  if (pathname === '/authorize') {
-    return `authorize:${new URL(request.url).searchParams.get('client_id') ?? address}`;
-  }
-  if (pathname === '/token' && request.method === 'POST') {
-    const form = await request
-      .clone()
-      .formData()
-      .catch(() => undefined);
-    const clientId = form?.get('client_id');
+  if (url.pathname === '/register' && request.method === 'POST') return `register:${address}`;
+  if (url.pathname === '/authorize') return `authorize:${url.searchParams.get('client_id') ?? address}`;
+  if (tokenForm) {
+    const clientId = tokenForm.get('client_id');
     return `token:${typeof clientId === 'string' && clientId ? clientId : address}`;
   }
   return undefined;
