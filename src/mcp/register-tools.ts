@@ -30,9 +30,11 @@ export interface ToolCallSession<Context> {
 }
 
 /**
- * Registers a tool pack on an MCP server. All policy lives here, once: the scope check, and
- * turning every failure into a tool result with `isError` that says how to recover, so the
- * model sees a readable error rather than a protocol failure.
+ * Registers a tool pack on an MCP server. All policy lives here, once: the scope check, a
+ * progress event when the client asks for one, the audit line for every call, revoking the grant
+ * when the upstream says access is gone, and turning every failure into a tool result with
+ * `isError` that says how to recover, so the model sees a readable error rather than a protocol
+ * failure.
  */
 export function registerTools<Context>(
   server: McpServer,
