@@ -1,7 +1,7 @@
 import { getOAuthApi, OAuthError, OAuthProvider, type OAuthProviderOptions } from '@cloudflare/workers-oauth-provider';
 import { audit } from './audit';
 import { createAuthApp } from './auth/app';
-import { type Config, readConfig } from './config';
+import type { Config } from './config';
 import { McpSession } from './mcp/agent';
 import { withSessionAuth } from './mcp/session-auth';
 import { CHALLENGE_SCOPES, SCOPES_SUPPORTED } from './scopes';
@@ -54,25 +54,18 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
     },
     clientIdMetadataDocumentEnabled: true,
     accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
-    async tokenExchangeCallback({ grantType, props, env, userId }) {
+    async tokenExchangeCallback({ grantType, props, userId }) {
       if (grantType !== 'refresh_token') return undefined;
-      const report = readConfig(env);
-      if (!report.ok)
-        throw new OAuthError('temporarily_unavailable', {
-          description: 'The server is not configured.',
-          statusCode: 503,
-        });
-      const current = activeUpstream(report.config);
-      const parsed = current.propsSchema.safeParse(props);
+      const parsed = upstream.propsSchema.safeParse(props);
       // Props from another upstream (the deployment switched providers): this grant can't work.
       if (!parsed.success) throw new OAuthError('invalid_grant', { description: 'Sign in again.' });
       try {
-        const newProps = await current.refreshProps(parsed.data);
+        const newProps = await upstream.refreshProps(parsed.data);
         return newProps ? { newProps } : undefined;
       } catch (error) {
         // invalid_grant makes the library revoke the grant: record why.
         if (error instanceof OAuthError && error.code === 'invalid_grant') {
-          audit({ event: 'grant_revoked', upstream: current.id, user: userId, reason: 'refresh_refused' });
+          audit({ event: 'grant_revoked', upstream: upstream.id, user: userId, reason: 'refresh_refused' });
         }
         throw error;
       }

@@ -15,12 +15,6 @@ import { ToolError } from './tool';
 
 export const SERVER_INFO = { name: 'remote-mcp', version: '0.1.0' } as const;
 
-/** The upstream's word to the model about its tools; nothing when the server is not configured. */
-function instructionsFor(env: Env): string | undefined {
-  const report = readConfig(env);
-  return report.ok ? activeUpstream(report.config).instructions : undefined;
-}
-
 /** Recorded when the session starts (see `withSessionAuth`): the user whose token opened it. */
 const SessionOwner = z.object({ owner: z.string().optional() });
 
@@ -29,7 +23,11 @@ const SessionOwner = z.object({ owner: z.string().optional() });
  * Its props are the grant's props, decrypted by the OAuth library for this request's token.
  */
 export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> {
-  server = new McpServer(SERVER_INFO, { instructions: instructionsFor(this.env) });
+  // The configuration is read once per session instance, for the instructions and the tools.
+  readonly #report = readConfig(this.env);
+  readonly #upstream = this.#report.ok ? activeUpstream(this.#report.config) : undefined;
+
+  server = new McpServer(SERVER_INFO, { instructions: this.#upstream?.instructions });
 
   /** Workspace schema and members, read once per session rather than once per tool call. */
   readonly #cache = new SessionCache();
@@ -70,15 +68,15 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
   }
 
   async init(): Promise<void> {
-    const report = readConfig(this.env);
-    if (!report.ok) throw new Error('The server is not configured; see /health.');
-    const upstream = activeUpstream(report.config);
+    const report = this.#report;
+    const upstream = this.#upstream;
+    if (!report.ok || !upstream) throw new Error('The server is not configured; see /health.');
     const env = this.env;
     if (report.config.conformanceFixtures) registerConformanceFixtures(this.server);
-    const owner = upstream.propsSchema.safeParse(this.props);
+    const ownerProps = upstream.propsSchema.safeParse(this.props);
     registerTools(
       this.server,
-      owner.success ? upstream.toolsFor(owner.data) : upstream.tools,
+      ownerProps.success ? upstream.toolsFor(ownerProps.data) : upstream.tools,
       ({ confirm, headers }) => {
         const auth = requestAuth(headers);
         const { owner } = SessionOwner.parse(this.props);

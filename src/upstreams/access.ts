@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AccessConfig } from '../config';
 import { accessTools } from '../tools/access';
 import { AccessProps, type AccessToolContext } from '../tools/access/context';
-import { isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+import { exchangeCode, isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
 
 /** The parts of an OpenID Provider's discovery document we use. */
 const Discovery = z.looseObject({
@@ -100,22 +100,21 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
 
     async completeSignIn({ code, callbackUrl, data }) {
       const provider = await endpoints().catch(unreachable);
-      const response = await fetch(provider.token, {
-        signal: AbortSignal.timeout(config.timeoutMs),
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({
+      const exchanged = await exchangeCode({
+        provider: 'Cloudflare Access',
+        url: provider.token,
+        timeoutMs: config.timeoutMs,
+        fields: {
           grant_type: 'authorization_code',
           code,
           redirect_uri: callbackUrl,
           client_id: config.clientId,
           client_secret: config.clientSecret,
           code_verifier: data.verifier ?? '',
-        }),
-      }).catch(() => undefined);
-      if (!response) unreachable();
-      const tokens = TokenResponse.safeParse(await response.json().catch(() => undefined));
-      if (!response.ok || !tokens.success) {
+        },
+      });
+      const tokens = TokenResponse.safeParse(exchanged.body);
+      if (!exchanged.ok || !tokens.success) {
         throw new SignInRefused('Cloudflare Access did not accept the sign-in. Start again from your app.');
       }
       const claims = await verifyIdToken(tokens.data.id_token, provider, config.clientId, data.nonce ?? '');

@@ -6,7 +6,7 @@ import type { AttioConfig } from '../config';
 import { attioTools } from '../tools/attio';
 import { AttioCatalog } from '../tools/attio/catalog';
 import { AttioProps, type AttioToolContext } from '../tools/attio/context';
-import { opaqueUserId, SignInRefused, type Upstream } from './upstream';
+import { exchangeCode, opaqueUserId, SignInRefused, type Upstream } from './upstream';
 
 /** Attio's token response: a long-lived bearer token, no refresh token, no `expires_in`. */
 const AttioTokenResponse = z.looseObject({ access_token: z.string().min(1), token_type: z.string() });
@@ -45,21 +45,20 @@ export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioTo
     },
 
     async completeSignIn({ code, callbackUrl }) {
-      const response = await fetch(config.tokenUrl, {
-        signal: AbortSignal.timeout(config.timeoutMs),
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({
+      const exchanged = await exchangeCode({
+        provider: 'Attio',
+        url: config.tokenUrl,
+        timeoutMs: config.timeoutMs,
+        fields: {
           grant_type: 'authorization_code',
           code,
           client_id: config.clientId,
           client_secret: config.clientSecret,
           redirect_uri: callbackUrl,
-        }),
-      }).catch(() => undefined);
-      if (!response) throw new SignInRefused('Attio could not be reached to finish signing in. Try again in a moment.');
-      const token = AttioTokenResponse.safeParse(await response.json().catch(() => undefined));
-      if (!response.ok || !token.success) {
+        },
+      });
+      const token = AttioTokenResponse.safeParse(exchanged.body);
+      if (!exchanged.ok || !token.success) {
         throw new SignInRefused(
           'Attio did not accept the sign-in (the code may have expired). Start again from your app.',
         );

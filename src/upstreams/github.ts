@@ -6,7 +6,7 @@ import { GitHubClient } from '../github/client';
 import { UpstreamError } from '../http/upstream-error';
 import { githubTools, privilegedGithubTools } from '../tools/github';
 import { GitHubProps, type GitHubToolContext } from '../tools/github/context';
-import { isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+import { exchangeCode, isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
 
 /**
  * GitHub's token endpoint answers errors with HTTP 200 and an `error` field (for example
@@ -64,27 +64,21 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
     },
 
     async completeSignIn({ code, callbackUrl, data }) {
-      const response = await fetch(config.tokenUrl, {
-        signal: AbortSignal.timeout(config.timeoutMs),
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Accept: 'application/json',
-          'User-Agent': 'remote-mcp-server',
-        },
-        body: new URLSearchParams({
+      const { ok, body } = await exchangeCode({
+        provider: 'GitHub',
+        url: config.tokenUrl,
+        timeoutMs: config.timeoutMs,
+        headers: { 'User-Agent': 'remote-mcp-server' },
+        fields: {
           client_id: config.clientId,
           client_secret: config.clientSecret,
           code,
           redirect_uri: callbackUrl,
           code_verifier: data.verifier ?? '',
-        }),
-      }).catch(() => undefined);
-      if (!response)
-        throw new SignInRefused('GitHub could not be reached to finish signing in. Try again in a moment.');
-      const body: unknown = await response.json().catch(() => undefined);
+        },
+      });
       const granted = GitHubToken.safeParse(body);
-      if (!response.ok || !granted.success) {
+      if (!ok || !granted.success) {
         const refused = GitHubTokenError.safeParse(body);
         const reason = refused.success ? ` (${refused.data.error})` : '';
         throw new SignInRefused(`GitHub did not accept the sign-in${reason}. Start again from your app.`);

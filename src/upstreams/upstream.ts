@@ -64,6 +64,30 @@ export class SignInRefused extends Error {
 }
 
 /**
+ * The code-for-token exchange every upstream makes at the callback: a form POST with the
+ * deployment's timeout. Answers the JSON body whatever the status (GitHub answers errors with
+ * HTTP 200), and refuses the sign-in when the provider cannot be reached.
+ */
+export async function exchangeCode(request: {
+  provider: string;
+  url: string;
+  fields: Record<string, string>;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}): Promise<{ ok: boolean; body: unknown }> {
+  const response = await fetch(request.url, {
+    signal: AbortSignal.timeout(request.timeoutMs),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', ...request.headers },
+    body: new URLSearchParams(request.fields),
+  }).catch(() => undefined);
+  if (!response) {
+    throw new SignInRefused(`${request.provider} could not be reached to finish signing in. Try again in a moment.`);
+  }
+  return { ok: response.ok, body: await response.json().catch(() => undefined) };
+}
+
+/**
  * A stable user id for the grant that reveals nothing: the library puts the user id in every
  * authorization code and token it issues, which pass through browsers and client logs.
  */

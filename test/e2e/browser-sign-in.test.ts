@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type Stack, startStack } from '../../scripts/lib/stack.ts';
+import { launchChromium, shouldRunBrowserTests } from '../support/chromium';
 import { InMemoryOAuthProvider } from '../support/sdk-oauth-provider';
 
 /**
@@ -17,12 +18,9 @@ import { InMemoryOAuthProvider } from '../support/sdk-oauth-provider';
  * the browser lands on the client's loopback redirect URI.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Chromium is a Debian package, not an npm one: a fresh machine may lack it. Locally the test
 // then says so and is skipped; in CI (.ci/run installs it) a missing browser is a failure.
-const haveChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!haveChromium)
-  console.warn(`Skipping the real-browser test: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
+const haveChromium = shouldRunBrowserTests('the real-browser sign-in test');
 const ARTIFACTS = 'test-results';
 
 let stack: Stack;
@@ -33,8 +31,6 @@ let codeArrived: (code: string) => void = () => {};
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack();
   const port = await freePort();
@@ -46,18 +42,7 @@ beforeAll(async () => {
     if (code) codeArrived(code);
   });
   await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

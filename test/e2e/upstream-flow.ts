@@ -5,15 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
-import {
-  type AuthorizeOptions,
-  authorizeInBrowser,
-  Browser,
-  followAuthorization,
-  pkcePair,
-  registerClient,
-  tokenRequest,
-} from '../support/oauth-client';
+import { type AuthorizeOptions, authorizeNewClient, Browser, followAuthorization } from '../support/oauth-client';
 import { InMemoryOAuthProvider } from '../support/sdk-oauth-provider';
 
 /**
@@ -111,26 +103,6 @@ export async function signInAt(
   origin: string,
   options: Pick<AuthorizeOptions, 'email' | 'upstreamDecision' | 'beforeCallback'>,
 ) {
-  const browser = new Browser(origin, (request) => fetch(request));
-  const send = (request: Request) => fetch(request);
-  const client = await registerClient(send, origin);
-  const redirectUri = client.redirect_uris[0] ?? '';
-  const { verifier, challenge } = await pkcePair();
-  const { redirect } = await authorizeInBrowser(browser, {
-    clientId: client.client_id,
-    redirectUri,
-    challenge,
-    ...options,
-  });
-  const exchange = async () => {
-    const response = await tokenRequest(send, origin, {
-      grant_type: 'authorization_code',
-      code: redirect.searchParams.get('code') ?? '',
-      redirect_uri: redirectUri,
-      client_id: client.client_id,
-      code_verifier: verifier,
-    });
-    return response.json() as Promise<Record<string, string>>;
-  };
-  return { redirect, exchange };
+  const { redirect, exchange } = await authorizeNewClient(new Browser(origin, (request) => fetch(request)), options);
+  return { redirect, exchange: async () => (await (await exchange()).json()) as Record<string, string> };
 }

@@ -326,10 +326,11 @@ export async function tokenRequest(send: Send, origin: string, fields: Record<st
 }
 
 /** Registers a client and signs in all the way to tokens; the shortest path to a session. */
-export async function signIn(
-  browser: Browser,
-  overrides: Partial<AuthorizeOptions> = {},
-): Promise<{ client: RegisteredClient; tokens: TokenResponse }> {
+/**
+ * A new client (dynamic registration) sent through the whole browser journey: its redirect
+ * (with `code`, or `error`), and the code exchange to run when the test wants it.
+ */
+export async function authorizeNewClient(browser: Browser, overrides: Partial<AuthorizeOptions> = {}) {
   const origin = browser.workerOrigin;
   const client = await registerClient(browser.sendToWorker, origin);
   const redirectUri = client.redirect_uris[0] ?? '';
@@ -340,15 +341,24 @@ export async function signIn(
     challenge,
     ...overrides,
   });
-  const code = redirect.searchParams.get('code');
-  if (!code) throw new Error(`no code: ${redirect}`);
-  const response = await tokenRequest(browser.sendToWorker, origin, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri,
-    client_id: client.client_id,
-    code_verifier: verifier,
-  });
+  const exchange = () =>
+    tokenRequest(browser.sendToWorker, origin, {
+      grant_type: 'authorization_code',
+      code: redirect.searchParams.get('code') ?? '',
+      redirect_uri: redirectUri,
+      client_id: client.client_id,
+      code_verifier: verifier,
+    });
+  return { client, redirect, exchange };
+}
+
+export async function signIn(
+  browser: Browser,
+  overrides: Partial<AuthorizeOptions> = {},
+): Promise<{ client: RegisteredClient; tokens: TokenResponse }> {
+  const { client, redirect, exchange } = await authorizeNewClient(browser, overrides);
+  if (!redirect.searchParams.get('code')) throw new Error(`no code: ${redirect}`);
+  const response = await exchange();
   if (!response.ok) throw new Error(`token exchange failed: ${response.status} ${await response.text()}`);
   return { client, tokens: (await response.json()) as TokenResponse };
 }

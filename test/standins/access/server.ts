@@ -2,10 +2,9 @@
 // `oidc-provider`. Run `node test/standins/access/server.ts` (127.0.0.1:${ACCESS_STANDIN_PORT:-8791});
 // tests import startAccessStandin({ port: 0 }). See README.md next to this file.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Account, errors, type InteractionDetails } from 'oidc-provider';
+import { closeServer, listen, listFromEnv, logRequest, runWhenMain } from '../node-host.ts';
 import { errorPage, signInPage } from './pages.ts';
 import { ProviderStore } from './store.ts';
 import { isTamperMode, TAMPER_MODES, type TamperKeys, type TamperMode, tamperIdToken } from './tamper.ts';
@@ -161,25 +160,15 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
   };
   const server = createServer((req, res) => {
     const started = Date.now();
-    if (options.log) {
-      // Path only: query strings carry codes and state; never log them (or tokens).
-      const path = (req.url ?? '/').split('?')[0];
-      res.on('finish', () => {
-        console.log(`${req.method ?? 'GET'} ${path} ${res.statusCode} ${Date.now() - started}ms`);
-      });
-    }
+    if (options.log) res.on('finish', () => logRequest(req, res.statusCode, started));
     handler(req, res).catch((error: unknown) => {
       console.error('[access-standin] request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const port = await listen(server, options.port ?? DEFAULT_PORT, host);
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const prefix = `${ACCESS_OIDC_PATH}/${encodeURIComponent(clientId)}`;
   const issuer = `${origin}${prefix}`;
 
@@ -452,39 +441,16 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
     tamperNextIdToken,
     pendingTamper: () => pending,
     reset,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
-async function main(): Promise<void> {
+runWhenMain(import.meta.url, async () => {
   const port = Number(process.env.ACCESS_STANDIN_PORT ?? String(DEFAULT_PORT));
-  const extra = (process.env.ACCESS_STANDIN_REDIRECT_URIS ?? '')
-    .split(',')
-    .map((u) => u.trim())
-    .filter((u) => u.length > 0);
+  const extra = listFromEnv('ACCESS_STANDIN_REDIRECT_URIS');
   const running = await startAccessStandin({ port, redirectUris: [...DEFAULT_REDIRECT_URIS, ...extra], log: true });
   console.log(`Cloudflare Access stand-in: issuer ${running.issuer}`);
   console.log(`  client_id ${running.clientId}, client_secret ${running.clientSecret}`);
   console.log(`  redirect URIs ${running.redirectUris.join(', ')}`);
-  const shutdown = (signal: string): void => {
-    console.log(`Received ${signal}, shutting down`);
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+  return running;
+});

@@ -2,9 +2,7 @@
 // 127.0.0.1:${ATTIO_STANDIN_PORT:-8789}. Extra redirect URIs for the default client
 // come from ATTIO_STANDIN_REDIRECT_URIS (comma separated). Tests import
 // startAttioStandin({ port: 0 }) to get a random free port.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { hostFetchHandler, listFromEnv, runWhenMain } from '../node-host.ts';
 import { type AttioStandin, type AttioStandinOptions, createAttioStandin } from './app.ts';
 
 export interface StartOptions extends AttioStandinOptions {
@@ -19,96 +17,24 @@ export interface RunningStandin extends AttioStandin {
   close(): Promise<void>;
 }
 
-async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i];
-    const value = req.rawHeaders[i + 1];
-    if (name !== undefined && value !== undefined) headers.append(name, value);
-  }
-  const method = req.method ?? 'GET';
-  let body: Uint8Array | undefined;
-  if (method !== 'GET' && method !== 'HEAD') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    body = new Uint8Array(Buffer.concat(chunks));
-  }
-  return new Request(new URL(req.url ?? '/', origin), { method, headers, body });
-}
-
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
-}
-
 export async function startAttioStandin(options: StartOptions = {}): Promise<RunningStandin> {
-  const host = options.host ?? '127.0.0.1';
   const standin = createAttioStandin(options);
-  let origin = `http://${host}`;
-  const server = createServer((req, res) => {
-    const started = Date.now();
-    void (async () => {
-      try {
-        const response = await standin.app.fetch(await toRequest(req, origin));
-        await writeResponse(res, response);
-        if (options.log) {
-          // Path only: query strings may carry codes or state, never log them (or tokens).
-          const path = (req.url ?? '/').split('?')[0];
-          console.log(`${req.method ?? 'GET'} ${path} ${response.status} ${Date.now() - started}ms`);
-        }
-      } catch (error) {
-        console.error('[attio-standin] request failed', error);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('internal error');
-      }
-    })();
+  const hosted = await hostFetchHandler((request) => standin.app.fetch(request), {
+    port: options.port ?? 8789,
+    host: options.host,
+    log: options.log,
+    label: 'attio-standin',
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8789, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  origin = `http://${host}:${address.port}`;
-  return {
-    ...standin,
-    url: origin,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return { ...standin, ...hosted };
 }
 
-async function main(): Promise<void> {
+runWhenMain(import.meta.url, async () => {
   const port = Number(process.env.ATTIO_STANDIN_PORT ?? '8789');
-  const redirectUris = (process.env.ATTIO_STANDIN_REDIRECT_URIS ?? '')
-    .split(',')
-    .map((u) => u.trim())
-    .filter((u) => u.length > 0);
-  const running = await startAttioStandin({ port, redirectUris, log: true });
-  console.log(`Attio stand-in listening on ${running.url} (client_id dev-attio-client)`);
-  const shutdown = (signal: string): void => {
-    console.log(`Received ${signal}, shutting down`);
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
+  const running = await startAttioStandin({
+    port,
+    redirectUris: listFromEnv('ATTIO_STANDIN_REDIRECT_URIS'),
+    log: true,
   });
-}
+  console.log(`Attio stand-in listening on ${running.url} (client_id dev-attio-client)`);
+  return running;
+});
