@@ -51,6 +51,10 @@ const COMMON = {
     'CONSENT_SECRET must be a secret of at least 32 characters (openssl rand -base64 32).',
   ],
   OAUTH_KV: [binding('get'), 'The KV namespace binding OAUTH_KV is missing (wrangler.jsonc "kv_namespaces").'],
+  MCP_HTTP_SESSION: [
+    binding('newUniqueId'),
+    'The Durable Object binding MCP_HTTP_SESSION is missing (wrangler.jsonc "durable_objects").',
+  ],
   MCP_OBJECT: [
     binding('idFromName'),
     'The Durable Object binding MCP_OBJECT is missing (wrangler.jsonc "durable_objects").',

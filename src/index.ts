@@ -4,7 +4,8 @@ import { BrowserOrigins } from './http/browser-origins';
 import { type Deployment, serveAtEdge } from './http/edge';
 import { createProvider } from './provider';
 
-export { McpSession } from './mcp/agent';
+export { McpHttpSession } from './mcp/http-session';
+export { McpSession } from './mcp/sse-session';
 
 /**
  * The configuration, and the provider and origin policy built from it, once per env object: an

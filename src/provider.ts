@@ -2,8 +2,9 @@ import { getOAuthApi, OAuthError, OAuthProvider, type OAuthProviderOptions } fro
 import { audit } from './audit';
 import { createAuthApp } from './auth/app';
 import type { Config } from './config';
-import { McpSession } from './mcp/agent';
-import { withSessionAuth } from './mcp/session-auth';
+import { streamableHttpSessions } from './mcp/http-session';
+import { sseSessions, withSessionAuth } from './mcp/session-auth';
+import { McpSession } from './mcp/sse-session';
 import { CHALLENGE_SCOPES, SCOPES_SUPPORTED } from './scopes';
 import { activeUpstream } from './upstreams';
 
@@ -29,14 +30,12 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
   const toolScopes = new Map(upstream.tools.map((tool) => [tool.name, tool.scope as string]));
   return {
     apiHandlers: {
-      '/mcp': withSessionAuth(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }), {
-        transport: 'streamable-http',
+      '/mcp': withSessionAuth(streamableHttpSessions, {
         toolScopes,
         rateLimits: config.rateLimits,
       }),
       // Legacy SSE (2024-11-05) has no scope challenge: its tools refuse with a readable tool error instead.
-      '/sse': withSessionAuth(McpSession.serveSSE('/sse', { binding: 'MCP_OBJECT' }), {
-        transport: 'sse',
+      '/sse': withSessionAuth(sseSessions(McpSession.serveSSE('/sse', { binding: 'MCP_OBJECT' })), {
         rateLimits: config.rateLimits,
       }),
     },

@@ -10,13 +10,13 @@ import { audit } from '../audit';
 import { UpstreamError } from '../http/upstream-error';
 import { type AnyToolDefinition, type Confirm, ToolError } from './tool';
 
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** What the MCP layer knows about one tool call, to open the session's view of it. */
 export interface ToolCallInfo {
   confirm: Confirm;
-  /** The request's headers, including what the Worker verified about its token. */
-  headers: Record<string, string | string[] | undefined> | undefined;
+  /** The request the call arrived with, as the transport delivered it (auth info, headers). */
+  extra: Extra;
 }
 
 /** One tool call's context and the grant it runs under. */
@@ -66,7 +66,7 @@ export function registerTools<Context>(
           return result;
         };
         try {
-          session = openCall({ confirm: confirmThrough(server, extra), headers: extra.requestInfo?.headers });
+          session = openCall({ confirm: tool.asksUser ? confirmThrough(server, extra) : cannotAsk, extra });
           if (!session.scopes.includes(tool.scope)) {
             return finish(
               'refused',
@@ -138,6 +138,9 @@ function confirmThrough(server: McpServer, extra: Extra): Confirm {
     return result.action === 'accept' && result.content?.confirm === true ? 'confirmed' : 'declined';
   };
 }
+
+/** For tools that do not declare `asksUser`: their call may be answered as JSON, with no stream to ask on. */
+const cannotAsk: Confirm = async () => 'unsupported';
 
 function errorResult(text: string): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true };

@@ -10,6 +10,23 @@ import { BASELINE_SCOPES } from '../scopes';
 
 type McpHandler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
 
+/** What `withSessionAuth` verified about one MCP request, for the transport that serves it. */
+export interface VerifiedRequest {
+  auth: RequestAuth;
+  /** The grant's props, decrypted by the library for this request's token. */
+  props: Record<string, unknown>;
+  /** The parsed JSON body of a POST (`undefined` if it is not JSON, or not a POST). */
+  message: unknown;
+}
+
+/** Serves one MCP transport, after `withSessionAuth`; the request's body has been read and is passed on. */
+export type SessionHandler = (
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  verified: VerifiedRequest,
+) => Promise<Response>;
+
 /**
  * Carries what the library verified about this request's token from the Worker to the session's
  * Durable Object, which sees request headers (as `requestInfo`) on every message but receives
@@ -47,63 +64,48 @@ export const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
  * Runs before every MCP request, after the library verified the token:
  * - rate limits per user and per client (429 with `Retry-After`);
  * - a bounded body: more than 4 MiB is refused with 413 even without a `Content-Length`;
- * - a session belongs to the user who opened it: a request naming another user's session id
- *   (replaying its stream, deleting it, posting to it) is answered as if it did not exist;
  * - step-up (when `toolScopes` is given, for streamable HTTP): a `tools/call` for a tool whose
  *   scope the token lacks gets the library's 403 `insufficient_scope` challenge naming the
  *   scopes needed, so the client can ask the user for more (MCP's scope challenge);
- * - hands the session this token's scopes, user and grant (never the token itself), so tools
+ * - hands the transport this token's scopes, user and grant (never the token itself), so tools
  *   check the token that made the call and can revoke the grant when the upstream says access
- *   is gone.
+ *   is gone. Each transport then checks that the session belongs to this user.
  */
 export function withSessionAuth(
-  handler: McpHandler,
-  options: { transport: 'streamable-http' | 'sse'; toolScopes?: ReadonlyMap<string, string>; rateLimits: boolean },
+  handler: SessionHandler,
+  options: { toolScopes?: ReadonlyMap<string, string>; rateLimits: boolean },
 ): McpHandler {
   const { toolScopes } = options;
   const scopesInUse = new Set(toolScopes?.values());
   return {
     async fetch(request, env, ctx) {
       const { auth, props } = ctx as OAuthResourceContext<Record<string, unknown>>; // the library sets both
-      const url = new URL(request.url);
       if (options.rateLimits) {
         // Per person, and per client across all its users (a runaway integration).
+        const path = new URL(request.url).pathname;
         if (!(await withinLimit(env.MCP_USER_LIMITER, `user:${auth.userId ?? 'unknown'}`))) {
-          audit({ event: 'rate_limited', limiter: 'mcp_user', path: url.pathname });
+          audit({ event: 'rate_limited', limiter: 'mcp_user', path });
           return tooManyRequests('requests from your account');
         }
         if (!(await withinLimit(env.MCP_CLIENT_LIMITER, `client:${auth.clientId ?? 'unknown'}`))) {
-          audit({ event: 'rate_limited', limiter: 'mcp_client', path: url.pathname });
+          audit({ event: 'rate_limited', limiter: 'mcp_client', path });
           return tooManyRequests('requests from this app');
         }
       }
 
       let body: Uint8Array | undefined;
+      let message: unknown;
       if (request.method === 'POST') {
         const read = await readBounded(request, MAX_MCP_BODY_BYTES);
         if (read === 'too_large') return jsonRpcError(413, -32000, 'The request body is larger than 4 MiB.');
         body = read;
-        const message = parseJson(body);
+        message = parseJson(body);
         if (Array.isArray(message) && message.length === 0) {
           return jsonRpcError(400, -32600, 'An empty batch is not a valid JSON-RPC request.');
         }
         if (toolScopes && [...scopesInUse].some((scope) => !auth.scope.includes(scope))) {
           const challenge = stepUpChallenge(message, auth, toolScopes);
           if (challenge) return challenge;
-        }
-      }
-
-      const sessionId =
-        options.transport === 'streamable-http'
-          ? request.headers.get('mcp-session-id')
-          : url.pathname.endsWith('/message')
-            ? url.searchParams.get('sessionId')
-            : null;
-      if (sessionId) {
-        const owner = await sessionOwner(env, `${options.transport}:${sessionId}`);
-        if (owner !== undefined && owner !== auth.userId) {
-          // The same answer as for an unknown session: nothing tells the caller it exists.
-          return jsonRpcError(404, -32001, 'Session not found');
         }
       }
 
@@ -114,12 +116,31 @@ export function withSessionAuth(
         grantId: auth.token.split(':')[1],
         clientId: auth.clientId,
       };
-      // Props reach the Durable Object only when the session starts: they record its owner.
-      Object.assign(ctx, { props: { ...props, owner: verified.userId } });
-      const headers = new Headers(request.headers);
-      headers.set(SESSION_AUTH_HEADER, JSON.stringify(verified));
-      return handler.fetch(new Request(request, { headers, body }), env, ctx);
+      return handler(body ? new Request(request, { body }) : request, env, ctx, { auth: verified, props, message });
     },
+  };
+}
+
+/**
+ * Legacy SSE through McpAgent: a session belongs to the user who opened it (a request naming
+ * another user's session id is answered as if it did not exist), and the verified auth travels
+ * as a header, since McpAgent hands the Durable Object props only once, when the session starts.
+ */
+export function sseSessions(serveSSE: McpHandler): SessionHandler {
+  return async (request, env, ctx, { auth, props }) => {
+    const sessionId = new URL(request.url).pathname.endsWith('/message')
+      ? new URL(request.url).searchParams.get('sessionId')
+      : null;
+    if (sessionId) {
+      const owner = await sessionOwner(env, `sse:${sessionId}`);
+      // The same answer as for an unknown session: nothing tells the caller it exists.
+      if (owner !== undefined && owner !== auth.userId) return jsonRpcError(404, -32001, 'Session not found');
+    }
+    // Props reach the Durable Object only when the session starts: they record its owner.
+    Object.assign(ctx, { props: { ...props, owner: auth.userId } });
+    const headers = new Headers(request.headers);
+    headers.set(SESSION_AUTH_HEADER, JSON.stringify(auth));
+    return serveSSE.fetch(new Request(request, { headers }), env, ctx);
   };
 }
 
@@ -173,7 +194,7 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-function jsonRpcError(status: number, code: number, message: string): Response {
+export function jsonRpcError(status: number, code: number, message: string): Response {
   return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 }
 

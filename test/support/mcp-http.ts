@@ -39,8 +39,12 @@ export const INITIALIZE = {
 };
 
 /** initialize + notifications/initialized; returns the session id. */
-export async function openWireSession(token: string): Promise<string> {
-  const response = await mcpRequest('POST', INITIALIZE, { token });
+export async function openWireSession(token: string, capabilities: Record<string, unknown> = {}): Promise<string> {
+  const response = await mcpRequest(
+    'POST',
+    { ...INITIALIZE, params: { ...INITIALIZE.params, capabilities } },
+    { token },
+  );
   const sessionId = response.headers.get('mcp-session-id');
   if (!response.ok || !sessionId) throw new Error(`initialize failed: ${response.status}`);
   await response.body?.cancel();
@@ -58,8 +62,16 @@ export interface SseEvent {
   data: unknown;
 }
 
-/** Reads SSE events from a response body, one at a time; `until` stops early (the stream stays open). */
+/**
+ * Reads the messages of an answer to a POST as a client must accept them: an SSE stream, read one
+ * event at a time (`until` stops early; the stream stays open), or one JSON body (a message or a
+ * batch), which the server may choose instead when it has nothing to send before the answer.
+ */
 export async function readEvents(response: Response, until: (event: SseEvent) => boolean): Promise<SseEvent[]> {
+  if (response.headers.get('content-type')?.startsWith('application/json')) {
+    const body = (await response.json()) as unknown;
+    return (Array.isArray(body) ? body : [body]).map((data) => ({ data }));
+  }
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   const events: SseEvent[] = [];

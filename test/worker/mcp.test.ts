@@ -89,8 +89,9 @@ describe('session tokens', () => {
     const client = new Client({ name: 'owner', version: '1.0.0' });
     await client.connect(transport);
     const intruder = await signIn(newBrowser(), { email: 'session-intruder@example.com' });
-    // A client-supplied copy of the Worker's internal header changes nothing: the Worker overwrites it.
+    // Client-supplied copies of the Worker's internal headers change nothing: the Worker overwrites them.
     const forged = JSON.stringify({ scopes: ['mcp:read'], userId: 'someone-else' });
+    const forgedGrant = JSON.stringify({ auth: { scopes: ['mcp:read'], userId: 'someone-else' }, props: {} });
     const response = await sendToWorker(
       new Request(`${ORIGIN}/mcp`, {
         method: 'POST',
@@ -101,6 +102,7 @@ describe('session tokens', () => {
           'mcp-session-id': transport.sessionId ?? '',
           'mcp-protocol-version': '2025-06-18',
           'x-mcp-session-auth': forged,
+          'x-mcp-session-grant': forgedGrant,
         },
         body: JSON.stringify({
           jsonrpc: '2.0',

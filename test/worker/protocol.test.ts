@@ -61,6 +61,63 @@ describe('Mcp-Session-Id lifecycle', () => {
   });
 });
 
+describe('each tool call is answered in the form that can carry it', () => {
+  it('plain JSON when nothing comes before the answer; a stream for progress; the same results', async () => {
+    const bearer = await token('answer-forms@example.com');
+    const sessionId = await openWireSession(bearer);
+    const options = { token: bearer, sessionId, protocolVersion: '2025-06-18' };
+    const search = (id: number, meta?: object) =>
+      mcpRequest(
+        'POST',
+        {
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: { name: 'search_records', arguments: { query: 'Acme' }, ...(meta ? { _meta: meta } : {}) },
+        },
+        options,
+      );
+
+    const plain = await search(1);
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toContain('application/json');
+    expect(plain.headers.get('mcp-session-id')).toBe(sessionId);
+    const answer = (await plain.json()) as { id: number; result: { structuredContent: unknown } };
+    expect(answer.id).toBe(1);
+
+    const withProgress = await search(2, { progressToken: 'forms' });
+    expect(withProgress.headers.get('content-type')).toContain('text/event-stream');
+    const events = await readEvents(withProgress, (event) => (event.data as { id?: number }).id === 2);
+    expect(events[0]?.data).toMatchObject({ method: 'notifications/progress', params: { progressToken: 'forms' } });
+    const streamed = events.at(-1)?.data as { result: { structuredContent: unknown } };
+    expect(streamed.result.structuredContent).toEqual(answer.result.structuredContent);
+  });
+
+  it('concurrent calls in both forms each get their own answer', async () => {
+    const bearer = await token('answer-forms-concurrent@example.com');
+    const sessionId = await openWireSession(bearer);
+    const options = { token: bearer, sessionId, protocolVersion: '2025-06-18' };
+    const calls = Array.from({ length: 12 }, (_, index) =>
+      mcpRequest(
+        'POST',
+        {
+          jsonrpc: '2.0',
+          id: 100 + index,
+          method: 'tools/call',
+          params: { name: 'whoami', arguments: {}, ...(index % 2 ? { _meta: { progressToken: `c-${index}` } } : {}) },
+        },
+        options,
+      ).then((response) => readEvents(response, (event) => (event.data as { id?: number }).id === 100 + index)),
+    );
+    const answers = await Promise.all(calls);
+    answers.forEach((events, index) => {
+      const last = events.at(-1)?.data as { id: number; result?: { isError?: boolean } };
+      expect(last.id).toBe(100 + index);
+      expect(last.result?.isError).toBeFalsy();
+    });
+  });
+});
+
 describe('a dropped stream resumes with Last-Event-ID', () => {
   it('the answer to a tool call whose stream dropped is replayed on GET with Last-Event-ID', async () => {
     const email = 'resume-stream@example.com';

@@ -21,8 +21,8 @@ describe('a session Durable Object evicted mid-session', () => {
     const before = await readEvents(await call(1), (event) => (event.data as { id?: number }).id === 1);
     expect(JSON.stringify(before.at(-1)?.data)).toContain('evicted@example.com');
 
-    const namespace = env.MCP_OBJECT;
-    await evictDurableObject(namespace.get(namespace.idFromName(`streamable-http:${sessionId}`)));
+    const namespace = env.MCP_HTTP_SESSION;
+    await evictDurableObject(namespace.get(namespace.idFromString(sessionId)));
 
     const after = await readEvents(await call(2), (event) => (event.data as { id?: number }).id === 2);
     const answer = after.at(-1)?.data as {
@@ -30,6 +30,44 @@ describe('a session Durable Object evicted mid-session', () => {
     };
     expect(answer.result.isError).toBeFalsy();
     expect(answer.result.structuredContent.member.email).toBe('evicted@example.com');
+  });
+
+  it('keeps what the client said it can do: after an eviction, a delete still asks the user first', async () => {
+    const { tokens } = await signIn(newBrowser(), { email: 'evicted-asker@example.com' });
+    const token = tokens.access_token;
+    const sessionId = await openWireSession(token, { elicitation: { form: {} } });
+    const options = { token, sessionId, protocolVersion: '2025-06-18' };
+    const toolCall = (id: number, name: string, args: Record<string, unknown>) =>
+      mcpRequest('POST', { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } }, options);
+    const made = await readEvents(
+      await toolCall(1, 'create_record', { object: 'companies', values: { name: 'Evicted Asker Ltd' } }),
+      (event) => (event.data as { id?: number }).id === 1,
+    );
+    const created = made.at(-1)?.data as { result: { structuredContent: { record: { id: string } } } };
+    const recordId = created.result.structuredContent.record.id;
+
+    const namespace = env.MCP_HTTP_SESSION;
+    await evictDurableObject(namespace.get(namespace.idFromString(sessionId)));
+
+    // The question comes on the call's stream; the answer goes back as another POST, as a client does.
+    const questions: string[] = [];
+    let answered: Promise<Response> | undefined;
+    const events = await readEvents(
+      await toolCall(2, 'delete_record', { object: 'companies', record_id: recordId, confirm: true }),
+      (event) => {
+        const message = event.data as { id?: number; method?: string; params?: { message: string } };
+        if (message.method === 'elicitation/create') {
+          questions.push(message.params?.message ?? '');
+          const decline = { jsonrpc: '2.0', id: message.id, result: { action: 'decline' } };
+          answered = mcpRequest('POST', decline, options);
+        }
+        return message.method === undefined && message.id === 2;
+      },
+    );
+    expect(questions).toEqual(['Delete the company "Evicted Asker Ltd" from Attio? This cannot be undone.']);
+    expect((await answered)?.status).toBe(202);
+    const result = events.at(-1)?.data as { result: { structuredContent: { deleted: boolean } } };
+    expect(result.result.structuredContent.deleted).toBe(false);
   });
 });
 

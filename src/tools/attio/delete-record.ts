@@ -17,6 +17,7 @@ export const deleteRecord = defineTool({
   outputSchema: { object: z.string(), deleted: z.boolean(), id: z.string(), name: z.string().nullable() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   scope: 'mcp:write',
+  asksUser: true,
   async handler(input, context: AttioToolContext) {
     const target = await context.catalog.object(input.object);
     const set = await context.catalog.attributes({ kind: 'objects', slug: target.slug });

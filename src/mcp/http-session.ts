@@ -1,0 +1,174 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { TransportState } from 'agents/mcp';
+import { z } from 'zod';
+import { readConfig } from '../config';
+import { activeUpstream } from '../upstreams';
+import { MemoryEventStore } from './memory-event-store';
+import type { Extra } from './register-tools';
+import { jsonRpcError, RequestAuth, type SessionHandler } from './session-auth';
+import { SessionCache } from './session-cache';
+import { type CallGrant, newSessionServer, registerSessionTools } from './session-server';
+import { SessionTransport } from './session-transport';
+
+/**
+ * What the Worker verified about one request (the token's scopes, user and grant, never the token)
+ * and the grant's props, for the session's Durable Object. The Worker always sets it, and the
+ * Durable Object is reachable only through the Worker, so a client cannot.
+ */
+const GRANT_HEADER = 'x-mcp-session-grant';
+const Grant = z.object({ auth: RequestAuth, props: z.record(z.string(), z.unknown()) });
+type Grant = z.infer<typeof Grant>;
+
+/** What a session keeps in storage: who opened it, and the transport's state (session id, client capabilities). */
+const STORAGE_KEY = 'session';
+interface StoredSession {
+  owner: string;
+  transport: TransportState;
+}
+
+/**
+ * `/mcp` in the Worker: one fetch to the session's Durable Object per request. A new session
+ * (an `initialize` without a session id) gets a new unique Durable Object, whose id is the
+ * session id; any other request names its session, and an id that is not one of ours is unknown.
+ */
+export const streamableHttpSessions: SessionHandler = async (request, env, _ctx, { auth, props, message }) => {
+  const sessions = env.MCP_HTTP_SESSION;
+  const sessionId = request.headers.get('mcp-session-id');
+  let id: DurableObjectId;
+  if (sessionId === null) {
+    const initializes = (Array.isArray(message) ? message : [message]).some((m) => isInitializeRequest(m));
+    if (request.method !== 'POST' || !initializes) {
+      return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    }
+    id = sessions.newUniqueId();
+  } else {
+    try {
+      id = sessions.idFromString(sessionId);
+    } catch {
+      return sessionNotFound();
+    }
+  }
+  const headers = new Headers(request.headers);
+  headers.set(GRANT_HEADER, JSON.stringify({ auth, props } satisfies Grant));
+  return sessions.get(id).fetch(new Request(request, { headers }));
+};
+
+/**
+ * One streamable HTTP MCP session: a Durable Object that runs the MCP SDK's web-standard
+ * transport itself, so each request is one fetch from the Worker (McpAgent bridges every POST
+ * through a WebSocket after two RPCs, which tripled the cost of a tool call). Server-to-client
+ * requests (elicitation) go out on the stream of the call that makes them, and the client's
+ * answer arrives as another POST to the same object. After an eviction, the stored transport
+ * state restores the session id and the client's capabilities.
+ *
+ * Props are not stored: every request brings the current grant's props from the Worker, so the
+ * upstream token is never written to the session's storage and a refreshed grant is used at once.
+ */
+export class McpHttpSession extends DurableObject<Env> {
+  readonly #report = readConfig(this.env);
+  /** Workspace schema and members, read once per session rather than once per tool call. */
+  readonly #cache = new SessionCache();
+  /** `undefined` until read from storage; `null` when this object holds no session. */
+  #stored: StoredSession | null | undefined;
+  #transport?: Promise<SessionTransport>;
+
+  override async fetch(request: Request): Promise<Response> {
+    const grant = parseGrant(request.headers.get(GRANT_HEADER));
+    if (!grant?.auth.userId) return jsonRpcError(400, -32600, 'This request did not come through the server.');
+    if (this.#stored === undefined) {
+      const stored = (await this.ctx.storage.get<StoredSession>(STORAGE_KEY)) ?? null;
+      if (this.#stored === undefined) this.#stored = stored; // a concurrent request may have started the session
+    }
+    const opening = this.#stored === null;
+    // A request for a closed or unknown session, or another user's: answered alike, so nothing
+    // tells the caller whether a session exists.
+    if (opening ? request.headers.has('mcp-session-id') : this.#stored?.owner !== grant.auth.userId) {
+      return sessionNotFound();
+    }
+    const owner = grant.auth.userId;
+    this.#transport ??= this.#open(grant, owner);
+    const transport = await this.#transport;
+    const headers = new Headers(request.headers);
+    headers.delete(GRANT_HEADER);
+    // The body is parsed once here, not once more by the transport and again to spot `initialize`.
+    const text = request.method === 'POST' ? await request.text() : undefined;
+    const parsedBody = text === undefined ? undefined : parseJson(text);
+    const body = parsedBody === undefined ? text : null;
+    return transport.handleRequest(new Request(request.url, { method: request.method, headers, body }), {
+      parsedBody,
+      // Reaches each tool call as `extra.authInfo`: this request's token, not the session's first.
+      authInfo: { token: '', clientId: grant.auth.clientId ?? 'unknown', scopes: grant.auth.scopes, extra: grant },
+    });
+  }
+
+  async #open(grant: Grant, owner: string): Promise<SessionTransport> {
+    const report = this.#report;
+    if (!report.ok) throw new Error('The server is not configured; see /health.');
+    const upstream = activeUpstream(report.config);
+    const server: McpServer = newSessionServer(upstream);
+    const quietTools = registerSessionTools(server, {
+      env: this.env,
+      config: report.config,
+      upstream,
+      cache: this.#cache,
+      openingProps: grant.props,
+      grantOf: (extra) => this.#grantOf(extra),
+    });
+    const storage = this.ctx.storage;
+    const transport = new SessionTransport(
+      {
+        sessionIdGenerator: () => this.ctx.id.toString(),
+        eventStore: new MemoryEventStore(),
+        // Resumable streams start with a priming event; `retry:` tells a client when to reconnect.
+        retryInterval: 2000,
+        storage: {
+          get: () => this.#stored?.transport,
+          set: async (state) => {
+            const stored = { owner: this.#stored?.owner ?? owner, transport: state };
+            await storage.put(STORAGE_KEY, stored);
+            this.#stored = stored;
+          },
+        },
+        onsessionclosed: async () => {
+          // DELETE ends the session: later requests with its id get 404.
+          await storage.deleteAll();
+          this.#stored = null;
+          this.#transport = undefined;
+        },
+      },
+      quietTools,
+    );
+    await server.connect(transport);
+    return transport;
+  }
+
+  #grantOf(extra: Extra): CallGrant {
+    const grant = extra.authInfo?.extra as Grant | undefined; // set by fetch() above, already checked
+    return { auth: grant?.auth, props: grant?.props, owner: this.#stored?.owner };
+  }
+}
+
+function parseGrant(raw: string | null): Grant | undefined {
+  if (raw === null) return undefined;
+  try {
+    const parsed = Grant.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `undefined` for a body that is not JSON: the transport then reads it and answers the parse error. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function sessionNotFound(): Response {
+  return jsonRpcError(404, -32001, 'Session not found');
+}

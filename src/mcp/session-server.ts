@@ -1,0 +1,71 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { audit } from '../audit';
+import type { Config } from '../config';
+import { registerConformanceFixtures } from '../conformance/fixtures';
+import { oauthHelpers } from '../provider';
+import type { AnyUpstream } from '../upstreams/upstream';
+import { type Extra, registerTools } from './register-tools';
+import type { RequestAuth } from './session-auth';
+import type { SessionCache } from './session-cache';
+import { ToolError } from './tool';
+
+export const SERVER_INFO = { name: 'remote-mcp', version: '0.1.0' } as const;
+
+/** What one tool call runs under, as its transport delivered it. */
+export interface CallGrant {
+  /** What the Worker verified about the token that made this call; `undefined` if it did not say. */
+  auth: RequestAuth | undefined;
+  /** The grant's props (identity and upstream token), decrypted by the OAuth library. */
+  props: unknown;
+  /** The user who opened the session. */
+  owner: string | undefined;
+}
+
+/** The MCP server of one session, the same for both transports (streamable HTTP and legacy SSE). */
+export function newSessionServer(upstream: AnyUpstream | undefined): McpServer {
+  return new McpServer(SERVER_INFO, { instructions: upstream?.instructions });
+}
+
+/**
+ * Registers the upstream's tool pack on a session's server. `openingProps` (the props the session
+ * started with) choose the tools this user sees; `grantOf` finds, for each call, the token's
+ * scopes and the grant it runs under. Returns the names of the tools that never ask the user
+ * (see `SessionTransport`).
+ */
+export function registerSessionTools(
+  server: McpServer,
+  session: {
+    env: Env;
+    config: Config;
+    upstream: AnyUpstream;
+    cache: SessionCache;
+    openingProps: unknown;
+    grantOf: (extra: Extra) => CallGrant;
+  },
+): ReadonlySet<string> {
+  const { env, config, upstream, cache } = session;
+  if (config.conformanceFixtures) registerConformanceFixtures(server);
+  const opening = upstream.propsSchema.safeParse(session.openingProps);
+  const tools = opening.success ? upstream.toolsFor(opening.data) : upstream.tools;
+  registerTools(server, tools, ({ confirm, extra }) => {
+    const { auth, props, owner } = session.grantOf(extra);
+    // A session id is a bearer secret too: a token of another user must not use this session.
+    if (!auth || !owner || auth.userId !== owner) {
+      throw new ToolError('This MCP session belongs to another sign-in. Reconnect to start a new session.');
+    }
+    return {
+      context: upstream.toolContext(upstream.propsSchema.parse(props), auth.scopes, { cache, confirm }),
+      scopes: auth.scopes,
+      user: auth.userId ?? 'unknown',
+      client: auth.clientId ?? 'unknown',
+      // The upstream no longer accepts this grant's token: revoke the grant, so the client's
+      // next request gets 401 and it signs the user in again, instead of failing forever.
+      async revokeGrant() {
+        if (!auth.userId || !auth.grantId) return;
+        await oauthHelpers(config, env).revokeGrant(auth.grantId, auth.userId);
+        audit({ event: 'grant_revoked', upstream: upstream.id, user: auth.userId, reason: 'upstream_unauthorized' });
+      },
+    };
+  });
+  return new Set(tools.filter((tool) => !tool.asksUser).map((tool) => tool.name));
+}
