@@ -162,6 +162,7 @@ async function measure(): Promise<Results> {
   const started = performance.now();
   const stack: Stack = await startStack({
     vars: { RATE_LIMITS: 'off' },
+    wranglerEnv: { X_LOCAL_OBSERVABILITY: 'false' },
     onProgress: (message) => log(`  ${message}`),
     signal,
   });

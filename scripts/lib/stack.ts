@@ -37,6 +37,8 @@ export interface StackOptions {
   onProgress?: (message: string) => void;
   /** Aborting while starting stops what was started and rejects (Ctrl-C during the startup). */
   signal?: AbortSignal;
+  /** Environment for the wrangler process itself (not the Worker's vars). */
+  wranglerEnv?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions & { vars?: Record<string, string> } = {}): Promise<Stack> {
@@ -141,7 +143,7 @@ async function startWorker(
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const worker = startProcess(join(process.cwd(), 'node_modules/.bin/wrangler'), args, {
     label: 'wrangler',
-    env: { WRANGLER_SEND_METRICS: 'false' },
+    env: { WRANGLER_SEND_METRICS: 'false', ...options.wranglerEnv },
     quiet: true,
   });
   const stop = async () => {
