@@ -15,7 +15,9 @@
  *
  * Every answer is checked (HTTP 200, a JSON-RPC result for this request's id, no `isError`);
  * failures count as errors. Rate limits are off (`RATE_LIMITS=off`): they would answer a load
- * test with 429 by design.
+ * test with 429 by design. wrangler dev's local trace collector is off (`X_LOCAL_OBSERVABILITY=false`):
+ * it copies every span and log line into a local database through a tail worker, which a deployed
+ * Worker does not run (it cost about 1 ms of CPU per request, on the floor too).
  *
  * Besides requests per second and latency, each scenario reports the server's CPU time per
  * request (the whole `wrangler dev` process group, from /proc): on a shared machine it moves far
@@ -355,7 +357,7 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
   const lines = [
     `# npm run bench — ${when.toISOString()}`,
     '',
-    `wrangler dev on loopback, ${cores} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}; ` +
+    `wrangler dev (local trace collector off) on loopback, ${cores} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}; ` +
       `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; the Attio stand-in and the load generator share one Node process. ` +
       `Load average ${r.load[0].toFixed(1)} before the load, ${r.load[1].toFixed(1)} after; ` +
       `the load generator and stand-in used ${(r.generatorCores * 100).toFixed(0)} % of one core meanwhile.`,
