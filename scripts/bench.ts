@@ -15,9 +15,11 @@
  *
  * Every answer is checked (HTTP 200, a JSON-RPC result for this request's id, no `isError`);
  * failures count as errors. Rate limits are off (`RATE_LIMITS=off`): they would answer a load
- * test with 429 by design. wrangler dev's local trace collector is off (`X_LOCAL_OBSERVABILITY=false`):
- * it copies every span and log line into a local database through a tail worker, which a deployed
- * Worker does not run (it cost about 1 ms of CPU per request, on the floor too).
+ * test with 429 by design. Two development aids of wrangler dev are off, as a deployed Worker has
+ * neither: the local trace collector (`X_LOCAL_OBSERVABILITY=false`), which copies every span and
+ * log line into a local database through a tail worker (about 1 ms of CPU per request, on the
+ * floor too), and the DevTools inspector, which copies every `console.log` into wrangler's process
+ * (about 0.8 ms per tool call, for its audit line; see scripts/lib/wrangler-dev.ts).
  *
  * Besides requests per second and latency, each scenario reports the server's CPU time per
  * request (the whole `wrangler dev` process group, from /proc): on a shared machine it moves far
@@ -160,11 +162,12 @@ async function measure(): Promise<Results> {
   const startup = await startupProfile(bundle.workerBundle, STARTUP_RUNS, signal);
   log(`  median ${startup.activeMs.toFixed(0)} ms (runs: ${startup.runsMs.map((v) => v.toFixed(0)).join(', ')} ms)`);
 
-  log('Starting the Attio stand-in and wrangler dev (RATE_LIMITS=off) …');
+  log('Starting the Attio stand-in and wrangler dev (RATE_LIMITS=off, no inspector, no trace collector) …');
   const started = performance.now();
   const stack: Stack = await startStack({
     vars: { RATE_LIMITS: 'off' },
     wranglerEnv: { X_LOCAL_OBSERVABILITY: 'false' },
+    inspector: false,
     onProgress: (message) => log(`  ${message}`),
     signal,
   });
@@ -357,7 +360,7 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
   const lines = [
     `# npm run bench — ${when.toISOString()}`,
     '',
-    `wrangler dev (local trace collector off) on loopback, ${cores} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}; ` +
+    `wrangler dev (through its API: DevTools inspector and local trace collector off) on loopback, ${cores} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}; ` +
       `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; the Attio stand-in and the load generator share one Node process. ` +
       `Load average ${r.load[0].toFixed(1)} before the load, ${r.load[1].toFixed(1)} after; ` +
       `the load generator and stand-in used ${(r.generatorCores * 100).toFixed(0)} % of one core meanwhile.`,

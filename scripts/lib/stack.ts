@@ -39,6 +39,8 @@ export interface StackOptions {
   signal?: AbortSignal;
   /** Environment for the wrangler process itself (not the Worker's vars). */
   wranglerEnv?: Record<string, string>;
+  /** `false`: start the dev server through wrangler's API without its DevTools inspector (see wrangler-dev.ts). */
+  inspector?: false;
 }
 
 export async function startStack(options: StackOptions & { vars?: Record<string, string> } = {}): Promise<Stack> {
@@ -141,7 +143,14 @@ async function startWorker(
     '--show-interactive-dev-session=false',
   ];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
-  const worker = startProcess(join(process.cwd(), 'node_modules/.bin/wrangler'), args, {
+  const [command, commandArgs] =
+    options.inspector === false
+      ? [
+          process.execPath,
+          [join(process.cwd(), 'scripts/lib/wrangler-dev.ts'), String(port), stateDir, JSON.stringify(vars)],
+        ]
+      : [join(process.cwd(), 'node_modules/.bin/wrangler'), args];
+  const worker = startProcess(command, commandArgs, {
     label: 'wrangler',
     env: { WRANGLER_SEND_METRICS: 'false', ...options.wranglerEnv },
     quiet: true,

@@ -1,0 +1,35 @@
+/**
+ * `wrangler dev` through wrangler's own API, with the DevTools inspector off, for the benchmark
+ * (scripts/lib/stack.ts starts it as a child process, in place of the CLI).
+ *
+ * The CLI always attaches a DevTools inspector to the Worker and copies every `console.log`
+ * through it into its own process (DevTools protocol → inspector proxy worker → wrangler). That
+ * path is a development aid that a deployed Worker does not have, and it made each audit line
+ * cost more than a whole `/health` request. Everything else is the same dev server: the same
+ * workerd, proxy, configuration file and local storage.
+ *
+ * Usage: node scripts/lib/wrangler-dev.ts <port> <persist dir> <vars as JSON>
+ */
+import { unstable_startWorker } from 'wrangler';
+
+const [port, persist, varsJson] = process.argv.slice(2);
+if (!port || !persist || !varsJson) {
+  console.error('usage: node scripts/lib/wrangler-dev.ts <port> <persist dir> <vars as JSON>');
+  process.exit(2);
+}
+const vars = JSON.parse(varsJson) as Record<string, string>;
+
+const worker = await unstable_startWorker({
+  config: 'wrangler.jsonc',
+  dev: { server: { hostname: '127.0.0.1', port: Number(port) }, inspector: false, persist, watch: false },
+  bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text', value }])),
+});
+await worker.ready;
+console.log(`wrangler dev (API, no inspector) ready on http://127.0.0.1:${port}`);
+
+const stop = async () => {
+  await worker.dispose().catch(() => undefined);
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
