@@ -21,12 +21,24 @@ const GRANT_HEADER = 'x-mcp-session-grant';
 const Grant = z.object({ auth: RequestAuth, props: z.record(z.string(), z.unknown()) });
 type Grant = z.infer<typeof Grant>;
 
-/** What a session keeps in storage: who opened it, and the transport's state (session id, client capabilities). */
+/**
+ * What a session keeps in storage: who opened it, the transport's state (session id, client
+ * capabilities), and when it was last used, to the hour.
+ */
 const STORAGE_KEY = 'session';
 interface StoredSession {
   owner: string;
   transport: TransportState;
+  touched: number;
 }
+
+/**
+ * A session unused for a day is deleted with its storage; its client then gets 404 and, as MCP
+ * requires, opens a new session. `touched` is written at most once an hour, so an active
+ * session costs no storage write per request.
+ */
+export const SESSION_IDLE_EXPIRY_MS = 24 * 60 * 60 * 1000;
+const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * `/mcp` in the Worker: one fetch to the session's Durable Object per request. A new session
@@ -88,6 +100,7 @@ export class McpHttpSession extends DurableObject<Env> {
       return sessionNotFound();
     }
     const owner = grant.auth.userId;
+    await this.#touch();
     this.#transport ??= this.#open(grant, owner);
     const transport = await this.#transport;
     const headers = new Headers(request.headers);
@@ -126,22 +139,46 @@ export class McpHttpSession extends DurableObject<Env> {
         storage: {
           get: () => this.#stored?.transport,
           set: async (state) => {
-            const stored = { owner: this.#stored?.owner ?? owner, transport: state };
+            const stored = { owner: this.#stored?.owner ?? owner, transport: state, touched: Date.now() };
             await storage.put(STORAGE_KEY, stored);
             this.#stored = stored;
+            await storage.setAlarm(stored.touched + SESSION_IDLE_EXPIRY_MS);
           },
         },
-        onsessionclosed: async () => {
-          // DELETE ends the session: later requests with its id get 404.
-          await storage.deleteAll();
-          this.#stored = null;
-          this.#transport = undefined;
-        },
+        // DELETE ends the session: later requests with its id get 404.
+        onsessionclosed: () => this.#forget(),
       },
       quietTools,
     );
     await server.connect(transport);
     return transport;
+  }
+
+  /** Expires the session when it has been idle for `SESSION_IDLE_EXPIRY_MS`, else looks again then. */
+  override async alarm(): Promise<void> {
+    const stored = await this.ctx.storage.get<StoredSession>(STORAGE_KEY);
+    if (!stored) return;
+    const expires = (stored.touched ?? 0) + SESSION_IDLE_EXPIRY_MS;
+    if (Date.now() < expires) {
+      await this.ctx.storage.setAlarm(expires);
+      return;
+    }
+    const transport = this.#transport;
+    await this.#forget();
+    await transport?.then((open) => open.close()).catch(() => undefined); // ends open streams
+  }
+
+  async #touch(): Promise<void> {
+    const stored = this.#stored;
+    if (!stored || Date.now() - stored.touched < TOUCH_EVERY_MS) return;
+    stored.touched = Date.now();
+    await this.ctx.storage.put(STORAGE_KEY, stored);
+  }
+
+  async #forget(): Promise<void> {
+    await this.ctx.storage.deleteAll(); // the alarm too
+    this.#stored = null;
+    this.#transport = undefined;
   }
 
   #grantOf(extra: Extra): CallGrant {

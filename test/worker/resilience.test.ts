@@ -1,7 +1,8 @@
-import { evictDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
+import { SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/http-session';
 import { mcpRequest, openWireSession, readEvents } from '../support/mcp-http';
 import { signIn } from '../support/oauth-client';
 import { newBrowser, ORIGIN } from '../support/worker';
@@ -68,6 +69,43 @@ describe('a session Durable Object evicted mid-session', () => {
     expect((await answered)?.status).toBe(202);
     const result = events.at(-1)?.data as { result: { structuredContent: { deleted: boolean } } };
     expect(result.result.structuredContent.deleted).toBe(false);
+  });
+});
+
+describe('an idle session', () => {
+  const whoami = (token: string, sessionId: string, id: number) =>
+    mcpRequest(
+      'POST',
+      { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
+      { token, sessionId, protocolVersion: '2025-06-18' },
+    );
+
+  it('is kept while in use, and deleted after a day unused: its id then gets 404, and a new session works', async () => {
+    const { tokens } = await signIn(newBrowser(), { email: 'idle@example.com' });
+    const token = tokens.access_token;
+    const sessionId = await openWireSession(token);
+    const stub = env.MCP_HTTP_SESSION.get(env.MCP_HTTP_SESSION.idFromString(sessionId));
+
+    // The alarm set at the start finds the session in use: it stays, and the alarm is set again.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await whoami(token, sessionId, 1)).status).toBe(200);
+    const next = await runInDurableObject(stub, (_object, state) => state.storage.getAlarm());
+    expect(next).toBeGreaterThan(Date.now());
+
+    // A day and a minute later (its last use moved back), the alarm deletes it.
+    await runInDurableObject(stub, async (_object, state) => {
+      const stored = (await state.storage.get<{ touched: number }>('session')) ?? { touched: 0 };
+      await state.storage.put('session', { ...stored, touched: Date.now() - SESSION_IDLE_EXPIRY_MS - 60_000 });
+      await state.storage.setAlarm(Date.now());
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const gone = await whoami(token, sessionId, 2);
+    expect(gone.status).toBe(404);
+    expect(await runInDurableObject(stub, (_object, state) => state.storage.list())).toEqual(new Map());
+
+    const fresh = await openWireSession(token);
+    expect(fresh).not.toBe(sessionId);
+    expect((await whoami(token, fresh, 3)).status).toBe(200);
   });
 });
 
