@@ -162,8 +162,11 @@ async function sessionOwner(env: Env, name: string): Promise<string | undefined>
 }
 
 async function readBounded(request: Request, max: number): Promise<Uint8Array | 'too_large'> {
-  if (Number(request.headers.get('content-length') ?? 0) > max) return 'too_large';
+  const declared = request.headers.get('content-length');
+  if (Number(declared ?? 0) > max) return 'too_large';
   if (!request.body) return new Uint8Array();
+  // A declared length is enforced by the runtime: read at once. Chunked bodies are counted below.
+  if (declared !== null) return new Uint8Array(await request.arrayBuffer());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
