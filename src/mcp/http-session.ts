@@ -70,7 +70,7 @@ export const streamableHttpSessions: SessionHandler = async (request, env, _ctx,
 /**
  * One streamable HTTP MCP session: a Durable Object that runs the MCP SDK's web-standard
  * transport itself, so each request is one fetch from the Worker (McpAgent bridges every POST
- * through a WebSocket after two RPCs, which tripled the cost of a tool call). Server-to-client
+ * through a WebSocket in the object, after two more calls to it). Server-to-client
  * requests (elicitation) go out on the stream of the call that makes them, and the client's
  * answer arrives as another POST to the same object. After an eviction, the stored transport
  * state restores the session id and the client's capabilities.
@@ -101,7 +101,10 @@ export class McpHttpSession extends DurableObject<Env> {
     }
     const owner = grant.auth.userId;
     await this.#touch();
-    this.#transport ??= this.#open(grant, owner);
+    this.#transport ??= this.#open(grant, owner).catch((error: unknown) => {
+      this.#transport = undefined; // the next request tries again
+      throw error;
+    });
     const transport = await this.#transport;
     const headers = new Headers(request.headers);
     headers.delete(GRANT_HEADER);
