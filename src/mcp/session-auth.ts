@@ -28,10 +28,11 @@ export type SessionHandler = (
 ) => Promise<Response>;
 
 /**
- * Carries what the library verified about this request's token from the Worker to the session's
- * Durable Object, which sees request headers (as `requestInfo`) on every message but receives
- * `props` only once, when the session starts. The Worker always overwrites it, and the Durable
- * Object is reachable only through the Worker, so a client cannot set it.
+ * Legacy SSE: carries what the library verified about this request's token from the Worker to
+ * the McpAgent session, which sees request headers (as `requestInfo`) on every message but
+ * receives `props` only once, when the session starts. The Worker always overwrites it, and the
+ * Durable Object is reachable only through the Worker, so a client cannot set it. (Streamable
+ * HTTP sessions get the same, with the props, as `x-mcp-session-grant`: see http-session.ts.)
  */
 export const SESSION_AUTH_HEADER = 'x-mcp-session-auth';
 
