@@ -14,12 +14,12 @@
  * Exit code: 1 when any answer is wrong (or the run fails); 0 otherwise, even when the token goal
  * is missed (it says so loudly).
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { connectMcp } from '../test/support/mcp-client.ts';
 import { Browser, signIn } from '../test/support/oauth-client.ts';
-import { type Stack, startStack } from './lib/stack.ts';
+import { startStack } from './lib/stack.ts';
+import { Stopper } from './lib/stopper.ts';
 
 const EMAIL = 'demo@example.com';
 const TOKEN_GOAL = 5_000;
@@ -438,26 +438,8 @@ const questions: Question[] = [
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const tokens = (text: string) => (text ? countTokens(text) : 0);
 
-let starting: Promise<Stack> | undefined;
-let client: Client | undefined;
-let stopped: Promise<void> | undefined;
-const abort = new AbortController();
-
-/** Stops everything this run started, once (also when the startup is still under way). */
-function stopAll(): Promise<void> {
-  stopped ??= (async () => {
-    await client?.close().catch(() => {});
-    const stack = await starting?.catch(() => undefined);
-    await stack?.stop();
-  })();
-  return stopped;
-}
-
-process.once('SIGINT', () => {
-  log('\nInterrupted: stopping wrangler dev and the stand-in…');
-  abort.abort(new Error('interrupted'));
-  void stopAll().finally(() => process.exit(130));
-});
+const stopper = new Stopper(log);
+stopper.stopOnSignals('wrangler dev and the stand-in');
 
 interface Result {
   question: Question;
@@ -469,8 +451,9 @@ interface Result {
 
 async function run(): Promise<number> {
   log('Starting the Attio stand-in and wrangler dev…');
-  starting = startStack({ onProgress: (message) => log(`  ${message}`), signal: abort.signal });
-  const stack = await starting;
+  const stack = await stopper.track(
+    startStack({ onProgress: (message) => log(`  ${message}`), signal: stopper.signal }),
+  );
 
   // Reproducible data: the seed as it ships, whatever ran before.
   stack.standin.state.reset();
@@ -482,8 +465,13 @@ async function run(): Promise<number> {
   const send = (request: Request) => fetch(request);
   const { tokens: issued } = await signIn(new Browser(stack.origin, send), { email: EMAIL });
   log('Opening the MCP session (streamable HTTP)…');
-  client = await connectMcp({ origin: stack.origin, token: issued.access_token, transport: 'streamable-http', send });
-  const mcp = client;
+  const mcp = await connectMcp({
+    origin: stack.origin,
+    token: issued.access_token,
+    transport: 'streamable-http',
+    send,
+  });
+  stopper.add(() => mcp.close().catch(() => {}));
   const { tools } = await mcp.listTools();
   const toolListTokens = tokens(JSON.stringify(tools));
 
@@ -634,9 +622,9 @@ let code = 1;
 try {
   code = await run();
 } catch (error) {
-  if (!abort.signal.aborted)
+  if (!stopper.interrupted)
     log(`bench:tokens failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
 } finally {
-  await stopAll();
+  await stopper.stopAll();
 }
-process.exit(abort.signal.aborted ? 130 : code);
+process.exit(stopper.interrupted ? 130 : code);

@@ -52,6 +52,7 @@ import {
   toolCallFailure,
 } from './lib/bench-mcp.ts';
 import { type Stack, startStack } from './lib/stack.ts';
+import { Stopper } from './lib/stopper.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -67,38 +68,8 @@ const SEARCH: ToolCall = { name: 'search_records', arguments: { query: 'Acme' } 
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-// ---------------------------------------------------------------------------------------------
-// Stopping everything, on success, failure and Ctrl-C.
-
-const abort = new AbortController();
-const cleanups: (() => Promise<void> | void)[] = [];
-
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      log(`While stopping: ${error instanceof Error ? error.message : error}`);
-    }
-  }
-}
-
-/** wrangler dev's process group, once known: a forced exit kills it rather than leave it running. */
-let serverGroup: number | undefined;
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (abort.signal.aborted) {
-    log('Stopping now.');
-    try {
-      if (serverGroup !== undefined) process.kill(-serverGroup, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-    process.exit(130);
-  }
-  log(`\n${signal}: stopping the load, wrangler dev and the stand-in… (again to force)`);
-  abort.abort(new Error(`interrupted (${signal})`));
-}
+/** Everything started is stopped on success, failure and Ctrl-C. */
+const stopper = new Stopper(log);
 
 // ---------------------------------------------------------------------------------------------
 // The scenarios.
@@ -151,10 +122,10 @@ interface Results {
 }
 
 async function measure(): Promise<Results> {
-  const signal = abort.signal;
+  const signal = stopper.signal;
 
   const dir = tempDir();
-  cleanups.push(() => removeDir(dir));
+  stopper.add(() => removeDir(dir));
   log('Bundle: wrangler deploy --dry-run --outdir <tmp> …');
   const bundle = await bundleSize(dir, signal);
   log(`  ${kib(bundle.raw)} KiB, gzip ${kib(bundle.gzip)} KiB (wrangler says: ${bundle.wranglerSays ?? '?'})`);
@@ -164,18 +135,19 @@ async function measure(): Promise<Results> {
 
   log('Starting the Attio stand-in and wrangler dev (RATE_LIMITS=off, no inspector, no trace collector) …');
   const started = performance.now();
-  const stack: Stack = await startStack({
-    vars: { RATE_LIMITS: 'off' },
-    wranglerEnv: { X_LOCAL_OBSERVABILITY: 'false' },
-    inspector: false,
-    onProgress: (message) => log(`  ${message}`),
-    signal,
-  });
-  cleanups.push(() => stack.stop());
+  const stack: Stack = await stopper.track(
+    startStack({
+      vars: { RATE_LIMITS: 'off' },
+      wranglerEnv: { X_LOCAL_OBSERVABILITY: 'false' },
+      inspector: false,
+      onProgress: (message) => log(`  ${message}`),
+      signal,
+    }),
+  );
   const devReadyMs = performance.now() - started;
   stack.standin.state.reset();
   const group = serverProcessGroup(Number(new URL(stack.origin).port));
-  serverGroup = group;
+  stopper.killOnForce(group);
   if (group === undefined) log('  (no /proc: server CPU per request will not be measured)');
   const phase: Phase = {
     warmupSeconds: WARMUP_SECONDS,
@@ -190,7 +162,7 @@ async function measure(): Promise<Results> {
   });
   const token = tokens.access_token;
   const http = new Http(stack.origin, SESSIONS + CONNECTIONS);
-  cleanups.push(() => http.close());
+  stopper.add(() => http.close());
 
   log('Opening an MCP session (streamable HTTP) and checking both tools once …');
   const sessionId = await openStreamableSession(http, token);
@@ -238,7 +210,7 @@ async function measure(): Promise<Results> {
 
   log(`4/6 Legacy SSE against streamable HTTP: whoami, ${CONNECTIONS} calls in flight, same client …`);
   const sse = new SseSession(http, token);
-  cleanups.push(() => sse.close());
+  stopper.add(() => sse.close());
   await sse.open();
   const sseResult = await closedLoop({
     ...phase,
@@ -409,12 +381,11 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopper.stopOnSignals('the load, wrangler dev and the stand-in');
   const when = new Date();
   try {
     const results = await measure();
-    await cleanUp();
+    await stopper.stopAll();
     const { markdown, missed } = report(results, when);
     const dir = join(process.cwd(), 'test-results');
     mkdirSync(dir, { recursive: true });
@@ -427,12 +398,12 @@ async function main(): Promise<number> {
     } else log('\n✓ All targets met.');
     return 0;
   } catch (error) {
-    if (abort.signal.aborted) {
-      await cleanUp();
+    if (stopper.interrupted) {
+      await stopper.stopAll();
       return 130;
     }
     log(`\nThe benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
-    await cleanUp();
+    await stopper.stopAll();
     return 1;
   }
 }

@@ -22,8 +22,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, signIn } from '../test/support/oauth-client.ts';
-import { type BearerProxy, startBearerProxy } from './lib/bearer-proxy.ts';
-import { type Stack, startStack } from './lib/stack.ts';
+import { startBearerProxy } from './lib/bearer-proxy.ts';
+import { startStack } from './lib/stack.ts';
+import { Stopper } from './lib/stopper.ts';
 
 const EMAIL = 'demo@example.com';
 const RUNNER_DIR = join(process.cwd(), 'node_modules/@modelcontextprotocol/conformance');
@@ -161,26 +162,8 @@ function report(outcomes: Outcome[], runnerVersion: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
-let starting: Promise<Stack> | undefined;
-let proxy: BearerProxy | undefined;
-let stopped: Promise<void> | undefined;
-const abort = new AbortController();
-
-/** Stops everything this run started, once (also when the startup is still under way). */
-function stopAll(): Promise<void> {
-  stopped ??= (async () => {
-    await proxy?.close();
-    const stack = await starting?.catch(() => undefined);
-    await stack?.stop();
-  })();
-  return stopped;
-}
-
-process.once('SIGINT', () => {
-  log('\nInterrupted: stopping wrangler dev and the stand-in…');
-  abort.abort(new Error('interrupted'));
-  void stopAll().finally(() => process.exit(130));
-});
+const stopper = new Stopper(log);
+stopper.stopOnSignals('wrangler dev and the stand-in');
 
 async function run(): Promise<number> {
   const runnerVersion = (JSON.parse(readFileSync(join(RUNNER_DIR, 'package.json'), 'utf8')) as { version: string })
@@ -188,18 +171,20 @@ async function run(): Promise<number> {
   const scenarios = await serverScenarios();
 
   log('Starting the Attio stand-in and wrangler dev with the conformance fixtures…');
-  starting = startStack({
-    onProgress: (message) => log(`  ${message}`),
-    signal: abort.signal,
-    // Rate limits off, as for any test deployment: the suite sends about 130 requests a minute as
-    // one user, under the per-user limit today, but a 429 would say nothing about conformance.
-    vars: { CONFORMANCE_FIXTURES: 'true', RATE_LIMITS: 'off' },
-  });
-  const stack = await starting;
+  const stack = await stopper.track(
+    startStack({
+      onProgress: (message) => log(`  ${message}`),
+      signal: stopper.signal,
+      // Rate limits off, as for any test deployment: the suite sends about 130 requests a minute as
+      // one user, under the per-user limit today, but a 429 would say nothing about conformance.
+      vars: { CONFORMANCE_FIXTURES: 'true', RATE_LIMITS: 'off' },
+    }),
+  );
 
   log(`Signing in as ${EMAIL} (register, consent, Attio sign-in, token)…`);
   const { tokens } = await signIn(new Browser(stack.origin, (request) => fetch(request)), { email: EMAIL });
-  proxy = await startBearerProxy({ target: stack.origin, token: tokens.access_token });
+  const proxy = await startBearerProxy({ target: stack.origin, token: tokens.access_token });
+  stopper.add(() => proxy.close());
   const url = `${proxy.origin}/mcp`;
 
   rmSync(CHECKS_DIR, { recursive: true, force: true });
@@ -207,7 +192,7 @@ async function run(): Promise<number> {
   log(`Running ${scenarios.length} scenarios (conformance ${runnerVersion}) against ${url}…`);
   const outcomes: Outcome[] = [];
   for (const scenario of scenarios) {
-    abort.signal.throwIfAborted();
+    stopper.signal.throwIfAborted();
     const outcome = await runScenario(scenario, url);
     outcomes.push(outcome);
     const warnings = outcome.warnings ? `, ${outcome.warnings} warning(s)` : '';
@@ -227,9 +212,9 @@ let code = 1;
 try {
   code = await run();
 } catch (error) {
-  if (!abort.signal.aborted)
+  if (!stopper.interrupted)
     log(`conformance failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
 } finally {
-  await stopAll();
+  await stopper.stopAll();
 }
-process.exit(abort.signal.aborted ? 130 : code);
+process.exit(stopper.interrupted ? 130 : code);

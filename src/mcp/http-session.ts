@@ -45,7 +45,7 @@ const TOUCH_EVERY_MS = 60 * 60 * 1000;
  * (an `initialize` without a session id) gets a new unique Durable Object, whose id is the
  * session id; any other request names its session, and an id that is not one of ours is unknown.
  */
-export const streamableHttpSessions: SessionHandler = async (request, env, _ctx, { auth, props, message }) => {
+export const streamableHttpSessions: SessionHandler = async (request, env, _ctx, { auth, props, body, message }) => {
   const sessions = env.MCP_HTTP_SESSION;
   const sessionId = request.headers.get('mcp-session-id');
   let id: DurableObjectId;
@@ -64,7 +64,7 @@ export const streamableHttpSessions: SessionHandler = async (request, env, _ctx,
   }
   const headers = new Headers(request.headers);
   headers.set(GRANT_HEADER, JSON.stringify({ auth, props } satisfies Grant));
-  return sessions.get(id).fetch(new Request(request, { headers }));
+  return sessions.get(id).fetch(new Request(request, { headers, body }));
 };
 
 /**

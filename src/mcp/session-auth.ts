@@ -15,11 +15,16 @@ export interface VerifiedRequest {
   auth: RequestAuth;
   /** The grant's props, decrypted by the library for this request's token. */
   props: Record<string, unknown>;
-  /** The parsed JSON body of a POST (`undefined` if it is not JSON, or not a POST). */
+  /** The body of a POST, already read from the request (whose own body is used up). */
+  body: Uint8Array | undefined;
+  /** That body parsed as JSON (`undefined` if it is not JSON, or not a POST). */
   message: unknown;
 }
 
-/** Serves one MCP transport, after `withSessionAuth`; the request's body has been read and is passed on. */
+/**
+ * Serves one MCP transport, after `withSessionAuth`. The request's body has been read: a handler
+ * passes `body` on in the one request it builds (with its own headers).
+ */
 export type SessionHandler = (
   request: Request,
   env: Env,
@@ -117,7 +122,7 @@ export function withSessionAuth(
         grantId: auth.token.split(':')[1],
         clientId: auth.clientId,
       };
-      return handler(body ? new Request(request, { body }) : request, env, ctx, { auth: verified, props, message });
+      return handler(request, env, ctx, { auth: verified, props, body, message });
     },
   };
 }
@@ -128,10 +133,9 @@ export function withSessionAuth(
  * as a header, since McpAgent hands the Durable Object props only once, when the session starts.
  */
 export function sseSessions(serveSSE: McpHandler): SessionHandler {
-  return async (request, env, ctx, { auth, props }) => {
-    const sessionId = new URL(request.url).pathname.endsWith('/message')
-      ? new URL(request.url).searchParams.get('sessionId')
-      : null;
+  return async (request, env, ctx, { auth, props, body }) => {
+    const url = new URL(request.url);
+    const sessionId = url.pathname.endsWith('/message') ? url.searchParams.get('sessionId') : null;
     if (sessionId) {
       const owner = await sessionOwner(env, `sse:${sessionId}`);
       // The same answer as for an unknown session: nothing tells the caller it exists.
@@ -141,7 +145,7 @@ export function sseSessions(serveSSE: McpHandler): SessionHandler {
     Object.assign(ctx, { props: { ...props, owner: auth.userId } });
     const headers = new Headers(request.headers);
     headers.set(SESSION_AUTH_HEADER, JSON.stringify(auth));
-    return serveSSE.fetch(new Request(request, { headers }), env, ctx);
+    return serveSSE.fetch(new Request(request, { headers, body }), env, ctx);
   };
 }
 

@@ -1,14 +1,13 @@
 // app.attio.com side: the authorize pages (sign-in, consent) and POST /oauth/token.
 // See the form contract at the top of app.ts.
 import type { Context, Hono } from 'hono';
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
+import { type Html, pageKit } from '../page.ts';
 import type { AuthState, OAuthClient } from './auth.ts';
 import { jsonResponse } from './errors.ts';
 import type { WorkspaceMember } from './model.ts';
 import type { Store } from './store.ts';
 import { nowTimestamp, randomUuid } from './util.ts';
-
-type Html = ReturnType<typeof html>;
 
 interface OAuthDeps {
   auth: () => AuthState;
@@ -30,24 +29,7 @@ const STYLE = `
   .muted { color: #666; font-size: 13px; }
 `;
 
-function page(title: string, body: Html): Html {
-  return html`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${title}</title>
-    <style>${raw(STYLE)}</style>
-  </head>
-  <body>
-    <main>${body}</main>
-  </body>
-</html>`;
-}
-
-function errorPage(c: Context, title: string, message: string, status: 400 | 403 = 400): Response | Promise<Response> {
-  return c.html(page(title, html`<h1>${title}</h1><p class="error" id="error">${message}</p>`), status);
-}
+const { page, errorPage } = pageKit(STYLE);
 
 function signInPage(
   client: OAuthClient,

@@ -1,12 +1,11 @@
 // github.com's side of the OAuth app web flow: the authorize pages (sign-in,
 // authorize) and POST /login/oauth/access_token. The form contract is in README.md.
 import type { Context, Hono } from 'hono';
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
+import { type Html, pageKit } from '../page.ts';
 import { type AuthState, normalizeScopes, type OAuthClient, SCOPE_DESCRIPTIONS, type SignInTicket } from './auth.ts';
 import type { Store, User } from './store.ts';
 import { isoNow, isPlainObject, s256 } from './util.ts';
-
-type Html = ReturnType<typeof html>;
 
 interface OAuthDeps {
   auth: () => AuthState;
@@ -59,24 +58,7 @@ const STYLE = `
   .muted { color: #59636e; font-size: 13px; }
 `;
 
-function page(title: string, body: Html): Html {
-  return html`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${title}</title>
-    <style>${raw(STYLE)}</style>
-  </head>
-  <body>
-    <main>${body}</main>
-  </body>
-</html>`;
-}
-
-function errorPage(c: Context, title: string, message: string, status: 400 | 403 = 400): Response | Promise<Response> {
-  return c.html(page(title, html`<h1>${title}</h1><p class="error" id="error">${message}</p>`), status);
-}
+const { page, errorPage } = pageKit(STYLE);
 
 interface AuthorizeParams {
   clientId: string;
