@@ -6,7 +6,7 @@ import type { AppEnv } from './auth.ts';
 import { jsonResponse, validationError, valueNotFound } from './errors.ts';
 import { matchesFilter, parseFilter } from './filter.ts';
 import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './http.ts';
-import type { EntryRow, ParentRef, RecordRow, WriteContext } from './model.ts';
+import type { AttributeDef, EntryRow, ParentRef, RecordRow, WriteContext } from './model.ts';
 import { parseSorts, sortRows, sortSchema } from './sorts.ts';
 import type { Store } from './store.ts';
 import { randomUuid } from './util.ts';
@@ -51,8 +51,8 @@ export function runQuery<T extends RecordRow | EntryRow>(
   return paginate(sortRows(store, matched, sorts), body.offset ?? 0, body.limit ?? 500);
 }
 
-function searchText(store: Store, record: RecordRow): string[] {
-  const out = [store.recordText(record)];
+function searchText(store: Store, record: RecordRow, name: AttributeDef | undefined): string[] {
+  const out = [store.recordText(record, name)];
   for (const values of record.values.values()) {
     for (const v of values) {
       if (v.data.type === 'domain') out.push(v.data.domain);
@@ -131,8 +131,9 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const phrase = terms.join(' ');
     const scored: { record: RecordRow; score: number }[] = [];
     for (const object of objects) {
+      const name = store.findAttribute({ kind: 'object', id: object.id }, 'name');
       for (const record of store.recordsOf(object.id)) {
-        const haystack = searchText(store, record);
+        const haystack = searchText(store, record, name);
         if (!terms.every((term) => haystack.some((h) => h.includes(term)))) continue;
         // Rank name matches (exact, then prefix) above matches on domains, emails or phones.
         const text = haystack[0] ?? '';

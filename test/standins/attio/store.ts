@@ -78,7 +78,12 @@ export class Store {
   }
 
   findAttribute(parent: ParentRef, slugOrId: string, includeArchived = false): AttributeDef | undefined {
-    return this.attributesOf(parent, includeArchived).find((a) => a.id === slugOrId || a.api_slug === slugOrId);
+    for (const attribute of this.attributes.values()) {
+      if (attribute.parent.kind !== parent.kind || attribute.parent.id !== parent.id) continue;
+      if (attribute.is_archived && !includeArchived) continue;
+      if (attribute.id === slugOrId || attribute.api_slug === slugOrId) return attribute;
+    }
+    return undefined;
   }
 
   requireAttribute(parent: ParentRef, slugOrId: string): AttributeDef {
@@ -144,9 +149,11 @@ export class Store {
     return `${this.webUrlBase}/${this.workspace.slug}/${segment}/${record.id}/overview`;
   }
 
-  /** Human-readable label used by search: the name of the record. */
-  recordText(record: RecordRow): string {
-    const name = this.findAttribute({ kind: 'object', id: record.object_id }, 'name');
+  /**
+   * Human-readable label used by search: the name of the record. A caller going through many
+   * records of one object passes that object's `name` attribute, looked up once.
+   */
+  recordText(record: RecordRow, name = this.findAttribute({ kind: 'object', id: record.object_id }, 'name')): string {
     if (!name) return '';
     const first = this.valuesOf(name, record)[0]?.data;
     if (!first) return '';
