@@ -94,6 +94,7 @@ export class Store {
 
   /** Active values of an attribute on a row, computing the virtual system attributes. */
   valuesOf(attribute: AttributeDef, row: Row): StoredValue[] {
+    if (attribute.virtual === null) return row.values.get(attribute.id) ?? [];
     const meta = { active_from: row.created_at, created_by_actor: systemActor() };
     switch (attribute.virtual) {
       case 'record_id':
@@ -112,8 +113,6 @@ export class Store {
             },
           },
         ];
-      case null:
-        return row.values.get(attribute.id) ?? [];
     }
   }
 
