@@ -80,6 +80,16 @@ const COMMON = {
     withDefault(z.string().regex(/^\d+$/), '10000'),
     'UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds (default 10000).',
   ],
+  TOKEN_CACHE_SECONDS: [
+    withDefault(
+      z
+        .string()
+        .regex(/^\d+$/)
+        .refine((value) => Number(value) <= 60),
+      '10',
+    ),
+    'TOKEN_CACHE_SECONDS must be a whole number of seconds from 0 (off) to 60 (default 10).',
+  ],
   RATE_LIMITS: [
     optional(z.enum(['on', 'off'])),
     'RATE_LIMITS must be "on" (the default) or "off" (load benchmarks and test deployments only).',
@@ -197,6 +207,8 @@ export interface Config {
   consentSecret: string;
   /** Browser origins (besides publicUrl) allowed to call /mcp, /sse and the OAuth APIs from a page. */
   allowedOrigins: string[];
+  /** How long a Worker instance keeps an access token's KV record (TOKEN_CACHE_SECONDS; 0: not at all). */
+  tokenCacheMs: number;
   /** Whether the rate-limiting bindings are enforced (RATE_LIMITS, default on). */
   rateLimits: boolean;
   /** Test-only fixture pack for the MCP conformance suite (CONFORMANCE_FIXTURES=true). */
@@ -240,6 +252,7 @@ export function readConfig(env: unknown): ConfigReport {
       consentSecret: common.values.CONSENT_SECRET,
       upstream: upstreamConfig(id, own.values, Number(common.values.UPSTREAM_TIMEOUT_MS)),
       allowedOrigins: common.values.ALLOWED_ORIGINS ?? [],
+      tokenCacheMs: Number(common.values.TOKEN_CACHE_SECONDS) * 1000,
       rateLimits: common.values.RATE_LIMITS !== 'off',
       conformanceFixtures: common.values.CONFORMANCE_FIXTURES === 'true',
     },

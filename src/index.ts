@@ -1,3 +1,4 @@
+import { withCachedTokens } from './auth/token-cache';
 import { type ConfigReport, readConfig } from './config';
 import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
 import { BrowserOrigins } from './http/browser-origins';
@@ -38,6 +39,6 @@ export default {
       provider: createProvider(report.config),
       origins: new BrowserOrigins(report.config.publicUrl, report.config.allowedOrigins),
     };
-    return serveAtEdge(request, env, ctx, deployment.ready);
+    return serveAtEdge(request, withCachedTokens(env, report.config.tokenCacheMs), ctx, deployment.ready);
   },
 } satisfies ExportedHandler<Env>;

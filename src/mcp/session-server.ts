@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { audit } from '../audit';
+import { withCachedTokens } from '../auth/token-cache';
 import type { Config } from '../config';
 import { registerConformanceFixtures } from '../conformance/fixtures';
 import { oauthHelpers } from '../provider';
@@ -59,10 +60,11 @@ export function registerSessionTools(
       user: auth.userId ?? 'unknown',
       client: auth.clientId ?? 'unknown',
       // The upstream no longer accepts this grant's token: revoke the grant, so the client's
-      // next request gets 401 and it signs the user in again, instead of failing forever.
+      // next request gets 401 and it signs the user in again, instead of failing forever
+      // (through the token cache, so this isolate forgets the grant's tokens at once).
       async revokeGrant() {
         if (!auth.userId || !auth.grantId) return;
-        await oauthHelpers(config, env).revokeGrant(auth.grantId, auth.userId);
+        await oauthHelpers(config, withCachedTokens(env, config.tokenCacheMs)).revokeGrant(auth.grantId, auth.userId);
         audit({ event: 'grant_revoked', upstream: upstream.id, user: auth.userId, reason: 'upstream_unauthorized' });
       },
     };
