@@ -51,16 +51,33 @@ export function runQuery<T extends RecordRow | EntryRow>(
   return paginate(sortRows(store, matched, sorts), body.offset ?? 0, body.limit ?? 500);
 }
 
-function searchText(store: Store, record: RecordRow, name: AttributeDef | undefined): string[] {
-  const out = [store.recordText(record, name)];
-  for (const values of record.values.values()) {
-    for (const v of values) {
-      if (v.data.type === 'domain') out.push(v.data.domain);
-      if (v.data.type === 'email-address') out.push(v.data.email_address);
-      if (v.data.type === 'phone-number') out.push(v.data.phone_number);
+/** What search matches a record on: its name, then its domains, email addresses and phone numbers. */
+interface SearchFields {
+  name: AttributeDef | undefined;
+  /** The object's domain, email and phone attributes, looked up once per search. */
+  contacts: AttributeDef[];
+}
+
+const CONTACT_TYPES = new Set(['domain', 'email-address', 'phone-number']);
+
+function searchFields(store: Store, objectId: string): SearchFields {
+  const parent = { kind: 'object', id: objectId } as const;
+  return {
+    name: store.findAttribute(parent, 'name'),
+    contacts: store.attributesOf(parent, true).filter((attribute) => CONTACT_TYPES.has(attribute.type)),
+  };
+}
+
+function searchText(store: Store, record: RecordRow, fields: SearchFields): string[] {
+  const out = [store.recordText(record, fields.name).toLowerCase()];
+  for (const attribute of fields.contacts) {
+    for (const { data } of record.values.get(attribute.id) ?? []) {
+      if (data.type === 'domain') out.push(data.domain.toLowerCase());
+      if (data.type === 'email-address') out.push(data.email_address.toLowerCase());
+      if (data.type === 'phone-number') out.push(data.phone_number.toLowerCase());
     }
   }
-  return out.map((s) => s.toLowerCase());
+  return out;
 }
 
 function renderSearchResult(store: Store, record: RecordRow): Record<string, unknown> {
@@ -131,9 +148,9 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const phrase = terms.join(' ');
     const scored: { record: RecordRow; score: number }[] = [];
     for (const object of objects) {
-      const name = store.findAttribute({ kind: 'object', id: object.id }, 'name');
+      const fields = searchFields(store, object.id);
       for (const record of store.recordsOf(object.id)) {
-        const haystack = searchText(store, record, name);
+        const haystack = searchText(store, record, fields);
         if (!terms.every((term) => haystack.some((h) => h.includes(term)))) continue;
         // Rank name matches (exact, then prefix) above matches on domains, emails or phones.
         const text = haystack[0] ?? '';
