@@ -10,7 +10,7 @@ import type { Extra } from './register-tools';
 import { jsonRpcError, RequestAuth, type SessionHandler } from './session-auth';
 import { SessionCache } from './session-cache';
 import { type CallGrant, newSessionServer, registerSessionTools } from './session-server';
-import { SessionTransport } from './session-transport';
+import { SessionTransport, withSessionCors } from './session-transport';
 
 /**
  * What the Worker verified about one request (the token's scopes, user and grant, never the token)
@@ -64,7 +64,7 @@ export const streamableHttpSessions: SessionHandler = async (request, env, _ctx,
   }
   const headers = new Headers(request.headers);
   headers.set(GRANT_HEADER, JSON.stringify({ auth, props } satisfies Grant));
-  return sessions.get(id).fetch(new Request(request, { headers, body }));
+  return withSessionCors(request, await sessions.get(id).fetch(new Request(request, { headers, body })));
 };
 
 /**

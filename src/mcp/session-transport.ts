@@ -17,6 +17,12 @@ import { WorkerTransport, type WorkerTransportOptions } from 'agents/mcp';
  * POST is accepted and when each message is sent, and `handlePostRequest`. Both reads happen
  * synchronously right after the flag is set here (the body is always passed parsed), so
  * concurrent requests never see each other's mode. test/worker/mcp.test.ts checks both forms.
+ *
+ * Two more of `WorkerTransport`'s private steps are narrowed, as each ran on every request:
+ * - it looked for an `initialize` in every POST by validating each message against the SDK's
+ *   schema; now only a POST with a message whose method is `initialize` is looked at;
+ * - it copied every response to add `Access-Control-Allow-Origin: *`; browser origins are
+ *   checked at the edge and the OAuth library adds CORS for them (see `withSessionCors`).
  */
 export class SessionTransport extends WorkerTransport {
   readonly #quietTools: ReadonlySet<string>;
@@ -25,6 +31,10 @@ export class SessionTransport extends WorkerTransport {
     super(options);
     this.#quietTools = quietTools;
     const sdk = this as unknown as Internals;
+    const capture = sdk.captureInitializeParams.bind(this);
+    sdk.captureInitializeParams = (request, handleOptions) =>
+      hasInitialize(handleOptions?.parsedBody) ? capture(request, handleOptions) : Promise.resolve();
+    sdk.withCorsHeaders = (response) => response;
     const acceptPost = sdk.handlePostRequest.bind(this);
     sdk.handlePostRequest = (request, handleOptions) => {
       sdk._enableJsonResponse = this.#answersWithJson(handleOptions?.parsedBody);
@@ -66,8 +76,30 @@ export class SessionTransport extends WorkerTransport {
   }
 }
 
-/** The SDK transport's private members used above (see the class comment). */
+function hasInitialize(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some(
+    (message: unknown) =>
+      typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'initialize',
+  );
+}
+
+/**
+ * A streamable HTTP answer for a browser page the edge let through: the OAuth library adds
+ * `Access-Control-Allow-Origin` for the page's origin and exposes its own headers; the session id
+ * must be readable too, or a browser client cannot continue its session.
+ */
+export function withSessionCors(request: Request, response: Response): Response {
+  if (!request.headers.has('Origin')) return response;
+  const exposed = new Response(response.body, response);
+  exposed.headers.append('Access-Control-Expose-Headers', 'mcp-session-id');
+  return exposed;
+}
+
+/** The SDK transport's and `WorkerTransport`'s private members used above (see the class comment). */
 interface Internals {
+  captureInitializeParams(request: Request, options?: { parsedBody?: unknown }): Promise<void>;
+  withCorsHeaders(response: Response): Response;
   _enableJsonResponse: boolean;
   _requestToStreamMapping: Map<string | number, string>;
   _streamMapping: Map<string, { resolveJson?: (response: Response) => void }>;
