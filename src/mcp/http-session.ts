@@ -86,8 +86,18 @@ export class McpHttpSession extends DurableObject<Env> {
   #stored: StoredSession | null | undefined;
   #transport?: Promise<SessionTransport>;
 
+  /** The last grant header and what it parsed to: a session's calls mostly repeat it verbatim. */
+  #lastGrant?: { raw: string; grant: Grant | undefined };
+
   override async fetch(request: Request): Promise<Response> {
-    const grant = parseGrant(request.headers.get(GRANT_HEADER));
+    const raw = request.headers.get(GRANT_HEADER);
+    let grant: Grant | undefined;
+    if (raw !== null && raw === this.#lastGrant?.raw) {
+      grant = this.#lastGrant.grant;
+    } else {
+      grant = parseGrant(raw);
+      if (raw !== null) this.#lastGrant = { raw, grant };
+    }
     if (!grant?.auth.userId) return jsonRpcError(400, -32600, 'This request did not come through the server.');
     if (this.#stored === undefined) {
       const stored = (await this.ctx.storage.get<StoredSession>(STORAGE_KEY)) ?? null;

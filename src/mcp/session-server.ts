@@ -45,6 +45,13 @@ export function registerSessionTools(
   },
 ): ReadonlySet<string> {
   const { env, config, upstream, cache } = session;
+  // The same props object comes back with every call of a grant (see McpHttpSession): checked once.
+  const checkedProps = new WeakMap<object, unknown>();
+  const propsOf = (props: unknown) => {
+    if (typeof props !== 'object' || props === null) return upstream.propsSchema.parse(props);
+    if (!checkedProps.has(props)) checkedProps.set(props, upstream.propsSchema.parse(props));
+    return checkedProps.get(props) as Parameters<typeof upstream.toolContext>[0];
+  };
   if (config.conformanceFixtures) registerConformanceFixtures(server);
   const opening = upstream.propsSchema.safeParse(session.openingProps);
   const tools = opening.success ? upstream.toolsFor(opening.data) : upstream.tools;
@@ -55,7 +62,7 @@ export function registerSessionTools(
       throw new ToolError('This MCP session belongs to another sign-in. Reconnect to start a new session.');
     }
     return {
-      context: upstream.toolContext(upstream.propsSchema.parse(props), auth.scopes, { cache, confirm }),
+      context: upstream.toolContext(propsOf(props), auth.scopes, { cache, confirm }),
       scopes: auth.scopes,
       user: auth.userId ?? 'unknown',
       client: auth.clientId ?? 'unknown',
