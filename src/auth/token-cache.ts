@@ -29,7 +29,7 @@ export class TokenRecordCache {
   #generation = 0;
 
   constructor(options: { maxEntries?: number; now?: () => number } = {}) {
-    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#maxEntries = options.maxEntries ?? 1_000; // records are about 1 KB: at most ~1 MB per isolate
     this.#now = options.now ?? Date.now;
   }
 
