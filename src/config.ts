@@ -20,6 +20,7 @@ const canonicalOrigin = z.string().refine((value) => {
 });
 const httpUrl = z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol));
 const nonEmpty = z.string().min(1);
+const wholeNumber = z.string().regex(/^\d+$/);
 const binding = (method: string) =>
   z.custom<object>((value) => typeof value === 'object' && value !== null && method in value);
 /** An unset or empty variable takes the default (or stays unset). */
@@ -77,15 +78,12 @@ const COMMON = {
     'ALLOWED_ORIGINS must be a comma-separated list of origins such as http://localhost:6274 (no path, no trailing slash).',
   ],
   UPSTREAM_TIMEOUT_MS: [
-    withDefault(z.string().regex(/^\d+$/), '10000'),
+    withDefault(wholeNumber, '10000'),
     'UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds (default 10000).',
   ],
   TOKEN_CACHE_SECONDS: [
     withDefault(
-      z
-        .string()
-        .regex(/^\d+$/)
-        .refine((value) => Number(value) <= 60),
+      wholeNumber.refine((value) => Number(value) <= 60),
       '10',
     ),
     'TOKEN_CACHE_SECONDS must be a whole number of seconds from 0 (off) to 60 (default 10).',

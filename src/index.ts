@@ -9,7 +9,8 @@ export { McpHttpSession } from './mcp/http-session';
 export { McpSession } from './mcp/sse-session';
 
 /**
- * The configuration, and the provider and origin policy built from it, once per env object: an
+ * The configuration, and the provider, origin policy and token-caching env built from it, once
+ * per env object: an
  * isolate reuses its env across requests (and the library caches its helpers on it), so none of
  * them is redone per request.
  */
@@ -38,7 +39,8 @@ export default {
       config: report.config,
       provider: createProvider(report.config),
       origins: new BrowserOrigins(report.config.publicUrl, report.config.allowedOrigins),
+      env: withCachedTokens(env, report.config.tokenCacheMs),
     };
-    return serveAtEdge(request, withCachedTokens(env, report.config.tokenCacheMs), ctx, deployment.ready);
+    return serveAtEdge(request, ctx, deployment.ready);
   },
 } satisfies ExportedHandler<Env>;

@@ -82,22 +82,17 @@ export function withTokenCache(kv: KVNamespace, ttlMs: number, cache = isolateCa
     const text = await cache.read(key, ttlMs, () => kv.get(key, 'text'));
     return text === null ? null : JSON.parse(text);
   };
-  const put: KVNamespace['put'] = async (key, ...rest) => {
+  /** A write that forgets what it changes, before and after: a read racing it must not keep the old record. */
+  const writeThrough = async (key: string, write: () => Promise<void>): Promise<void> => {
     cache.forget(key);
     try {
-      return await kv.put(key, ...rest);
-    } finally {
-      cache.forget(key); // a read racing the write must not keep what was there before it
-    }
-  };
-  const remove: KVNamespace['delete'] = async (key) => {
-    cache.forget(key);
-    try {
-      return await kv.delete(key);
+      await write();
     } finally {
       cache.forget(key);
     }
   };
+  const put: KVNamespace['put'] = (key, ...rest) => writeThrough(key, () => kv.put(key, ...rest));
+  const remove: KVNamespace['delete'] = (key) => writeThrough(key, () => kv.delete(key));
   return new Proxy(kv, {
     get(target, property) {
       if (property === 'get') return get;
@@ -114,15 +109,10 @@ function asksForJson(options: unknown): boolean {
   return typeof options === 'object' && options !== null && (options as { type?: unknown }).type === 'json';
 }
 
-const cachedEnvs = new WeakMap<Env, Env>();
-
-/** `env` whose OAUTH_KV caches token records (the same object for the same `env`, as the library keeps helpers on it). */
+/**
+ * `env` whose OAUTH_KV caches token records. A caller serving many requests keeps the result (the
+ * library keeps its helpers on the env it is given).
+ */
 export function withCachedTokens(env: Env, ttlMs: number): Env {
-  if (ttlMs <= 0) return env;
-  let cached = cachedEnvs.get(env);
-  if (!cached) {
-    cached = { ...env, OAUTH_KV: withTokenCache(env.OAUTH_KV, ttlMs) };
-    cachedEnvs.set(env, cached);
-  }
-  return cached;
+  return ttlMs <= 0 ? env : { ...env, OAUTH_KV: withTokenCache(env.OAUTH_KV, ttlMs) };
 }

@@ -10,6 +10,8 @@ export interface Deployment {
   config: Config;
   provider: OAuthProvider<Env>;
   origins: BrowserOrigins;
+  /** The Worker's env with token records cached (see token-cache.ts): one object for every request. */
+  env: Env;
 }
 
 /**
@@ -20,9 +22,8 @@ export interface Deployment {
  */
 export async function serveAtEdge(
   request: Request<unknown, IncomingRequestCfProperties>,
-  env: Env,
   ctx: ExecutionContext,
-  { config, provider, origins }: Deployment,
+  { config, provider, origins, env }: Deployment,
 ): Promise<Response> {
   const url = new URL(request.url);
   const browser = origins.check(request);

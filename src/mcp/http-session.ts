@@ -7,7 +7,7 @@ import { readConfig } from '../config';
 import { activeUpstream } from '../upstreams';
 import { MemoryEventStore } from './memory-event-store';
 import type { Extra } from './register-tools';
-import { jsonRpcError, RequestAuth, type SessionHandler } from './session-auth';
+import { jsonRpcError, parseHeader, parseJson, RequestAuth, type SessionHandler } from './session-auth';
 import { SessionCache } from './session-cache';
 import { type CallGrant, newSessionServer, registerSessionTools } from './session-server';
 import { SessionTransport, withSessionCors } from './session-transport';
@@ -90,14 +90,9 @@ export class McpHttpSession extends DurableObject<Env> {
   #lastGrant?: { raw: string; grant: Grant | undefined };
 
   override async fetch(request: Request): Promise<Response> {
-    const raw = request.headers.get(GRANT_HEADER);
-    let grant: Grant | undefined;
-    if (raw !== null && raw === this.#lastGrant?.raw) {
-      grant = this.#lastGrant.grant;
-    } else {
-      grant = parseGrant(raw);
-      if (raw !== null) this.#lastGrant = { raw, grant };
-    }
+    const raw = request.headers.get(GRANT_HEADER) ?? '';
+    if (raw !== this.#lastGrant?.raw) this.#lastGrant = { raw, grant: parseHeader(raw, Grant) };
+    const { grant } = this.#lastGrant;
     if (!grant?.auth.userId) return jsonRpcError(400, -32600, 'This request did not come through the server.');
     if (this.#stored === undefined) {
       const stored = (await this.ctx.storage.get<StoredSession>(STORAGE_KEY)) ?? null;
@@ -121,7 +116,7 @@ export class McpHttpSession extends DurableObject<Env> {
     // The body is parsed once here, not once more by the transport and again to spot `initialize`.
     const text = request.method === 'POST' ? await request.text() : undefined;
     const parsedBody = text === undefined ? undefined : parseJson(text);
-    const body = parsedBody === undefined ? text : null;
+    const body = parsedBody === undefined ? text : null; // not JSON: the transport answers the parse error
     return transport.handleRequest(new Request(request.url, { method: request.method, headers, body }), {
       parsedBody,
       // Reaches each tool call as `extra.authInfo`: this request's token, not the session's first.
@@ -197,25 +192,6 @@ export class McpHttpSession extends DurableObject<Env> {
   #grantOf(extra: Extra): CallGrant {
     const grant = extra.authInfo?.extra as Grant | undefined; // set by fetch() above, already checked
     return { auth: grant?.auth, props: grant?.props, owner: this.#stored?.owner };
-  }
-}
-
-function parseGrant(raw: string | null): Grant | undefined {
-  if (raw === null) return undefined;
-  try {
-    const parsed = Grant.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `undefined` for a body that is not JSON: the transport then reads it and answers the parse error. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -54,13 +54,14 @@ export function requestAuth(
   headers: Record<string, string | string[] | undefined> | undefined,
 ): RequestAuth | undefined {
   const raw = headers?.[SESSION_AUTH_HEADER];
-  if (typeof raw !== 'string') return undefined;
-  try {
-    const parsed = RequestAuth.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return typeof raw === 'string' ? parseHeader(raw, RequestAuth) : undefined;
+}
+
+/** A header the Worker set as JSON, checked against `schema`; `undefined` if it is missing or not that. */
+export function parseHeader<T>(raw: string | null, schema: z.ZodType<T>): T | undefined {
+  if (raw === null) return undefined;
+  const parsed = schema.safeParse(parseJson(raw));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The largest JSON-RPC body accepted on /mcp and /sse/message, chunked or not (as McpAgent's own limit). */
@@ -105,7 +106,7 @@ export function withSessionAuth(
         const read = await readBounded(request, MAX_MCP_BODY_BYTES);
         if (read === 'too_large') return jsonRpcError(413, -32000, 'The request body is larger than 4 MiB.');
         body = read;
-        message = parseJson(body);
+        message = parseJson(new TextDecoder().decode(body));
         if (Array.isArray(message) && message.length === 0) {
           return jsonRpcError(400, -32600, 'An empty batch is not a valid JSON-RPC request.');
         }
@@ -194,9 +195,10 @@ async function readBounded(request: Request, max: number): Promise<Uint8Array | 
   return bytes;
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+/** `undefined` for text that is not JSON. */
+export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

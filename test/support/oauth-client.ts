@@ -143,24 +143,27 @@ export interface RegisteredClient {
   redirect_uris: string[];
 }
 
+/** A dynamic client registration (RFC 7591) of a public client; `metadata` replaces any default. */
+export function registrationRequest(origin: string, metadata: Record<string, unknown> = {}): Request {
+  return new Request(`${origin}/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      client_name: 'Test MCP client',
+      redirect_uris: ['http://127.0.0.1:33418/callback'],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      ...metadata,
+    }),
+  });
+}
+
 export async function registerClient(
   send: Send,
   origin: string,
   metadata: Record<string, unknown> = {},
 ): Promise<RegisteredClient> {
-  const response = await send(
-    new Request(`${origin}/register`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        client_name: 'Test MCP client',
-        redirect_uris: ['http://127.0.0.1:33418/callback'],
-        token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token'],
-        ...metadata,
-      }),
-    }),
-  );
+  const response = await send(registrationRequest(origin, metadata));
   if (response.status !== 201) throw new Error(`registration failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as RegisteredClient;
 }

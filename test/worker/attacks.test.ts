@@ -27,6 +27,7 @@ import {
   pkcePair,
   type RegisteredClient,
   registerClient,
+  registrationRequest,
   signIn,
   tokenRequest,
 } from '../support/oauth-client';
@@ -747,18 +748,7 @@ describe('consent', () => {
 
 describe('client metadata', () => {
   function register(metadata: Record<string, unknown>): Promise<Response> {
-    return send(
-      new Request(`${ORIGIN}/register`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          client_name: 'Hostile client',
-          redirect_uris: ['https://app.example/callback'],
-          token_endpoint_auth_method: 'none',
-          ...metadata,
-        }),
-      }),
-    );
+    return send(registrationRequest(ORIGIN, metadata));
   }
 
   async function expectMetadataRefused(response: Response) {
