@@ -39,7 +39,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Browser, signIn } from '../test/support/oauth-client.ts';
 import { type BundleSize, bundleSize, removeDir, type Startup, startupProfile, tempDir } from './lib/bench-build.ts';
-import { groupCpuMs, serverProcessGroup } from './lib/bench-cpu.ts';
+import { serverCpu, serverProcessGroup } from './lib/bench-cpu.ts';
 import { cannon, closedLoop, type LoadResult, type Phase } from './lib/bench-load.ts';
 import {
   answerFailure,
@@ -146,14 +146,15 @@ async function measure(): Promise<Results> {
   );
   const devReadyMs = performance.now() - started;
   stack.standin.state.reset();
-  const group = serverProcessGroup(Number(new URL(stack.origin).port));
+  const port = Number(new URL(stack.origin).port);
+  const group = serverProcessGroup(port);
   stopper.killOnForce(group);
   if (group === undefined) log('  (no /proc: server CPU per request will not be measured)');
   const phase: Phase = {
     warmupSeconds: WARMUP_SECONDS,
     seconds: SECONDS,
     signal,
-    cpuMs: () => (group === undefined ? undefined : groupCpuMs(group)),
+    serverCpu: () => (group === undefined ? undefined : serverCpu(group, port)),
   };
 
   log(`Signing in as ${EMAIL} (register, consent, stand-in sign-in, token) …`);
@@ -274,9 +275,11 @@ async function measure(): Promise<Results> {
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
-const cpu = (r: LoadResult) => (r.cpuMsPerRequest === undefined ? '–' : r.cpuMsPerRequest.toFixed(1));
+const cpuMs = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 const summary = (r: LoadResult) =>
-  `${r.rps.toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, server CPU ${cpu(r)} ms/req, ${r.errors} errors` +
+  `${r.rps.toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, ` +
+  `CPU ms/req: server ${cpuMs(r.cpu?.server)} (Worker ${cpuMs(r.cpu?.worker)}), load + stand-in ${cpuMs(r.cpu?.harness)}, ` +
+  `${r.errors} errors` +
   (r.samples.length ? ` (${r.samples.join('; ')})` : '');
 
 /** The floor the targets compare with: the mean of the two floor runs. */
@@ -325,7 +328,8 @@ function targets(r: Results): Target[] {
 function report(r: Results, when: Date): { markdown: string; missed: Target[] } {
   const floor = reference(r);
   const row = (scenario: string, conns: number | string, result: LoadResult) =>
-    `| ${scenario} | ${conns} | ${result.rps.toFixed(0)} | ${(result.rps / floor.rps).toFixed(2)} × | ${ms(result.p50)} | ${ms(result.p99)} | ${cpu(result)} | ${result.errors} |`;
+    `| ${scenario} | ${conns} | ${result.rps.toFixed(0)} | ${(result.rps / floor.rps).toFixed(2)} × | ${ms(result.p50)} | ${ms(result.p99)} | ` +
+    `${cpuMs(result.cpu?.server)} | ${cpuMs(result.cpu?.worker)} | ${cpuMs(result.cpu?.harness)} | ${result.errors} |`;
   const list = targets(r);
   const cores = cpus().length;
   const drift = Math.abs(r.floorAgain.rps - r.floor.rps) / floor.rps;
@@ -337,8 +341,8 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
       `Load average ${r.load[0].toFixed(1)} before the load, ${r.load[1].toFixed(1)} after; ` +
       `the load generator and stand-in used ${(r.generatorCores * 100).toFixed(0)} % of one core meanwhile.`,
     '',
-    '| Scenario | Conns | Req/s | vs floor | p50 ms | p99 ms | Server CPU ms/req | Errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Scenario | Conns | Req/s | vs floor | p50 ms | p99 ms | Server CPU ms/req | of it, Worker | Load + stand-in CPU ms/req | Errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('1. Floor: GET /health', CONNECTIONS, r.floor),
     row('2a. tools/call whoami, streamable HTTP, 1 session', CONNECTIONS, r.whoami),
     row('2b. tools/call search_records "Acme", streamable HTTP, 1 session', CONNECTIONS, r.search),
@@ -348,7 +352,9 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
     row('1′. Floor again, at the end', CONNECTIONS, r.floorAgain),
     '',
     `"vs floor" and the targets use the mean of both floor runs (${floor.rps.toFixed(0)} req/s, p99 ${ms(floor.p99)} ms). ` +
-      'Server CPU is the whole `wrangler dev` process group (wrangler, its proxy and the Worker runtime) per completed request. ' +
+      'CPU is per completed request. Server CPU is the whole `wrangler dev` process group (wrangler, its dev proxy and the Worker runtime); ' +
+      '"of it, Worker" is the workerd that runs the Worker and its Durable Objects alone, the part a deployment runs; ' +
+      '"load + stand-in" is this process (the load generator and the Attio stand-in). With every core busy, the sum decides the throughput. ' +
       `SSE ÷ streamable HTTP (3a ÷ 3b): ${(r.sse.rps / r.streamable.rps).toFixed(2)} × the throughput, ` +
       `${(r.sse.p50 / r.streamable.p50).toFixed(2)} × the p50 latency.`,
     // The load average counts this run's own load, so the floor's drift is the better sign of other work.

@@ -47,12 +47,28 @@ export function serverProcessGroup(port: number): number | undefined {
   return undefined;
 }
 
-/** Total CPU milliseconds (user + system) of every live process in the group. */
-export function groupCpuMs(pgid: number): number {
-  let total = 0;
+/** CPU milliseconds so far, by who spent them. */
+export interface CpuReading {
+  /** The whole `wrangler dev` process group: wrangler, its dev proxy and the Worker runtime. */
+  server: number;
+  /**
+   * The workerd that runs the Worker itself (the group's workerd not listening on the public
+   * port: that one is wrangler's dev proxy); undefined if wrangler's layout is not recognised.
+   */
+  worker: number | undefined;
+}
+
+/** CPU milliseconds (user + system) of every live process in the group; `port` is the public one. */
+export function serverCpu(pgid: number, port: number): CpuReading {
+  const proxyMarker = `--socket-addr=entry=127.0.0.1:${port} `;
+  let server = 0;
+  let worker: number | undefined;
   for (const pid of pids()) {
     const info = stat(pid);
-    if (info?.pgid === pgid) total += info.cpuMs;
+    if (info?.pgid !== pgid) continue;
+    server += info.cpuMs;
+    const command = cmdline(pid);
+    if (command.includes('workerd') && !command.includes(proxyMarker)) worker = (worker ?? 0) + info.cpuMs;
   }
-  return total;
+  return { server, worker };
 }

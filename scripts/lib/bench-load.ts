@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import type { CpuReading } from './bench-cpu.ts';
 
 /**
  * Load generation for `npm run bench`: autocannon for plain request/response endpoints, and a
@@ -17,8 +18,17 @@ export interface LoadResult {
   /** A few distinct failure messages, for the report. */
   samples: string[];
   seconds: number;
-  /** Server CPU milliseconds per completed request, when `Phase.cpuMs` can measure it. */
-  cpuMsPerRequest?: number;
+  /** CPU milliseconds per completed request, when `Phase.serverCpu` can read the server's. */
+  cpu?: CpuPerRequest;
+}
+
+/**
+ * Where each request's CPU time went. On a machine whose cores are all busy, the sum of the
+ * three decides the throughput, so this says which part a slower scenario pays for.
+ */
+export interface CpuPerRequest extends CpuReading {
+  /** This process: the load generator, and the upstream stand-in it hosts. */
+  harness: number;
 }
 
 export class Recorder {
@@ -78,16 +88,29 @@ export interface Phase {
   seconds: number;
   signal: AbortSignal;
   /** The server's CPU time so far, in milliseconds (see bench-cpu.ts), if it can be read. */
-  cpuMs?: () => number | undefined;
+  serverCpu?: () => CpuReading | undefined;
 }
 
-/** Runs `run` and charges the server CPU it took to the requests it completed. */
+/** Runs `run` and charges the CPU it took, the server's and this process's, to the requests it completed. */
 async function withCpu(phase: Phase, run: () => Promise<LoadResult>): Promise<LoadResult> {
-  const before = phase.cpuMs?.();
+  const before = phase.serverCpu?.();
+  const harnessBefore = process.cpuUsage();
   const result = await run();
-  const after = phase.cpuMs?.();
+  const harness = process.cpuUsage(harnessBefore);
+  const after = phase.serverCpu?.();
   if (before === undefined || after === undefined || result.requests === 0) return result;
-  return { ...result, cpuMsPerRequest: (after - before) / result.requests };
+  const perRequest = (ms: number) => ms / result.requests;
+  return {
+    ...result,
+    cpu: {
+      server: perRequest(after.server - before.server),
+      worker:
+        after.worker === undefined || before.worker === undefined
+          ? undefined
+          : perRequest(after.worker - before.worker),
+      harness: perRequest((harness.user + harness.system) / 1000),
+    },
+  };
 }
 
 /** Warm-up then a measured autocannon run; only the measured run is recorded. */
