@@ -10,9 +10,8 @@ export { McpSession } from './mcp/sse-session';
 
 /**
  * The configuration, and the provider, origin policy and token-caching env built from it, once
- * per env object: an
- * isolate reuses its env across requests (and the library caches its helpers on it), so none of
- * them is redone per request.
+ * per env object: an isolate reuses its env across requests (and the library caches its helpers
+ * on it), so none of them is redone per request.
  */
 const deployments = new WeakMap<object, { report: ConfigReport; ready?: Deployment }>();
 

@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { takeEvents } from '../../test/support/sse.ts';
 
 /**
  * MCP on the wire, by hand, for `npm run bench`: opening sessions on both transports, sending a
@@ -32,16 +33,9 @@ export function messagesIn(body: string): JsonRpcMessage[] {
     const parsed = JSON.parse(trimmed) as JsonRpcMessage | JsonRpcMessage[];
     return Array.isArray(parsed) ? parsed : [parsed];
   }
-  const messages: JsonRpcMessage[] = [];
-  for (const event of body.split(/\r?\n\r?\n/)) {
-    const data = event
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).trimStart())
-      .join('\n');
-    if (data) messages.push(JSON.parse(data) as JsonRpcMessage);
-  }
-  return messages;
+  return takeEvents(`${body}\n\n`)
+    .events.filter((event) => event.data)
+    .map((event) => JSON.parse(event.data) as JsonRpcMessage);
 }
 
 /**
@@ -207,24 +201,11 @@ export class SseSession {
       stream.setEncoding('utf8');
       let buffer = '';
       stream.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (;;) {
-          const end = buffer.search(/\r?\n\r?\n/);
-          if (end < 0) break;
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(buffer[end] === '\r' ? end + 4 : end + 2);
-          const lines = event.split(/\r?\n/);
-          const type =
-            lines
-              .find((line) => line.startsWith('event:'))
-              ?.slice(6)
-              .trim() ?? 'message';
-          const data = lines
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5).trimStart())
-            .join('\n');
-          if (type === 'endpoint') resolve(data);
-          else if (type === 'message' && data) this.#deliver(JSON.parse(data) as JsonRpcMessage);
+        const taken = takeEvents(buffer + chunk);
+        buffer = taken.rest;
+        for (const { event, data } of taken.events) {
+          if (event === 'endpoint') resolve(data);
+          else if (event === 'message' && data) this.#deliver(JSON.parse(data) as JsonRpcMessage);
         }
       });
       stream.on('end', () => {

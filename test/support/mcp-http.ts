@@ -1,3 +1,4 @@
+import { takeEvents } from './sse';
 import { ORIGIN, sendToWorker } from './worker';
 
 /**
@@ -80,25 +81,16 @@ export async function readEvents(response: Response, until: (event: SseEvent) =>
     const { value, done } = await reader.read();
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
-    let boundary = buffer.indexOf('\n\n');
-    while (boundary !== -1) {
-      const block = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary + 2);
-      const id = /^id: ?(.*)$/m.exec(block)?.[1];
-      const data = block
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.replace(/^data: ?/, ''))
-        .join('\n');
-      if (data) {
-        const event = { id, data: JSON.parse(data) as unknown };
-        events.push(event);
-        if (until(event)) {
-          reader.releaseLock();
-          return events;
-        }
+    const taken = takeEvents(buffer);
+    buffer = taken.rest;
+    for (const block of taken.events) {
+      if (!block.data) continue;
+      const event = { id: block.id, data: JSON.parse(block.data) as unknown };
+      events.push(event);
+      if (until(event)) {
+        reader.releaseLock();
+        return events;
       }
-      boundary = buffer.indexOf('\n\n');
     }
   }
   return events;

@@ -68,22 +68,23 @@ export class Store {
   // ---- attributes --------------------------------------------------------
 
   attributesOf(parent: ParentRef, includeArchived = false): AttributeDef[] {
-    const out: AttributeDef[] = [];
-    for (const attribute of this.attributes.values()) {
-      if (attribute.parent.kind !== parent.kind || attribute.parent.id !== parent.id) continue;
-      if (attribute.is_archived && !includeArchived) continue;
-      out.push(attribute);
-    }
-    return out;
+    return [...this.attributesIn(parent, includeArchived)];
   }
 
   findAttribute(parent: ParentRef, slugOrId: string, includeArchived = false): AttributeDef | undefined {
-    for (const attribute of this.attributes.values()) {
-      if (attribute.parent.kind !== parent.kind || attribute.parent.id !== parent.id) continue;
-      if (attribute.is_archived && !includeArchived) continue;
+    for (const attribute of this.attributesIn(parent, includeArchived)) {
       if (attribute.id === slugOrId || attribute.api_slug === slugOrId) return attribute;
     }
     return undefined;
+  }
+
+  /** The attributes of an object or list in creation order, one at a time: `findAttribute` runs often and stops at its match. */
+  private *attributesIn(parent: ParentRef, includeArchived: boolean): Generator<AttributeDef> {
+    for (const attribute of this.attributes.values()) {
+      if (attribute.parent.kind !== parent.kind || attribute.parent.id !== parent.id) continue;
+      if (attribute.is_archived && !includeArchived) continue;
+      yield attribute;
+    }
   }
 
   requireAttribute(parent: ParentRef, slugOrId: string): AttributeDef {
