@@ -7,7 +7,14 @@ import { readConfig } from '../config';
 import { activeUpstream } from '../upstreams';
 import { MemoryEventStore } from './memory-event-store';
 import type { Extra } from './register-tools';
-import { jsonRpcError, parseHeader, parseJson, RequestAuth, type SessionHandler } from './session-auth';
+import {
+  jsonRpcError,
+  parseHeader,
+  parseJson,
+  RequestAuth,
+  type SessionHandler,
+  sessionNotFound,
+} from './session-auth';
 import { SessionCache } from './session-cache';
 import { type CallGrant, newSessionServer, registerSessionTools } from './session-server';
 import { SessionTransport, withSessionCors } from './session-transport';
@@ -193,8 +200,4 @@ export class McpHttpSession extends DurableObject<Env> {
     const grant = extra.authInfo?.extra as Grant | undefined; // set by fetch() above, already checked
     return { auth: grant?.auth, props: grant?.props, owner: this.#stored?.owner };
   }
-}
-
-function sessionNotFound(): Response {
-  return jsonRpcError(404, -32001, 'Session not found');
 }

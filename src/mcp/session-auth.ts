@@ -140,7 +140,7 @@ export function sseSessions(serveSSE: McpHandler): SessionHandler {
     if (sessionId) {
       const owner = await sessionOwner(env, `sse:${sessionId}`);
       // The same answer as for an unknown session: nothing tells the caller it exists.
-      if (owner !== undefined && owner !== auth.userId) return jsonRpcError(404, -32001, 'Session not found');
+      if (owner !== undefined && owner !== auth.userId) return sessionNotFound();
     }
     // Props reach the Durable Object only when the session starts: they record its owner.
     Object.assign(ctx, { props: { ...props, owner: auth.userId } });
@@ -206,6 +206,11 @@ export function parseJson(text: string): unknown {
 
 export function jsonRpcError(status: number, code: number, message: string): Response {
   return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
+}
+
+/** A session that is closed, unknown or another user's: all answered alike, on both transports. */
+export function sessionNotFound(): Response {
+  return jsonRpcError(404, -32001, 'Session not found');
 }
 
 const ToolCall = z.object({ method: z.literal('tools/call'), params: z.object({ name: z.string() }) });

@@ -29,19 +29,32 @@ export function logRequest(req: IncomingMessage, status: number, started: number
   console.log(`${req.method ?? 'GET'} ${path} ${status} ${Date.now() - started}ms`);
 }
 
-/** Serves a fetch handler (a stand-in's Hono app) over node:http; answers its URL and how to stop it. */
-export async function hostFetchHandler(
-  handle: (request: Request) => Response | Promise<Response>,
-  options: { port: number; host?: string; log?: boolean; label: string },
-): Promise<{ url: string; close(): Promise<void> }> {
+/** How a stand-in is served on Node, besides its own options. */
+export interface HostOptions {
+  /** 0: a free port. */
+  port?: number;
+  host?: string;
+  /** Log one line per request (method, path, status) to stdout. */
+  log?: boolean;
+}
+
+/** A stand-in served over node:http: the stand-in itself, its URL and how to stop it. */
+export type Hosted<Standin> = Standin & { url: string; close(): Promise<void> };
+
+/** Serves a stand-in's Hono app over node:http on `options.port`, or on its default port. */
+export async function hostStandin<Standin extends { app: { fetch(request: Request): Response | Promise<Response> } }>(
+  standin: Standin,
+  options: HostOptions,
+  defaults: { port: number; label: string },
+): Promise<Hosted<Standin>> {
   const host = options.host ?? '127.0.0.1';
   // Hono's Node adapter translates between node:http and fetch lazily (the stand-in answers the
   // benchmark's upstream calls, so its cost is counted there). Node's own Request and Response
   // stay in place: stand-ins share a process with tests and the benchmark.
-  const listener = getRequestListener((request) => handle(request), {
+  const listener = getRequestListener((request) => standin.app.fetch(request), {
     overrideGlobalObjects: false,
     errorHandler: (error) => {
-      console.error(`[${options.label}] request failed`, error);
+      console.error(`[${defaults.label}] request failed`, error);
       return new Response('internal error', { status: 500, headers: { 'content-type': 'text/plain' } });
     },
   });
@@ -50,8 +63,8 @@ export async function hostFetchHandler(
     if (options.log) res.once('finish', () => logRequest(req, res.statusCode, started));
     void listener(req, res);
   });
-  const url = `http://${host}:${await listen(server, options.port, host)}`;
-  return { url, close: () => closeServer(server) };
+  const url = `http://${host}:${await listen(server, options.port ?? defaults.port, host)}`;
+  return { ...standin, url, close: () => closeServer(server) };
 }
 
 /** A comma-separated list from the environment, e.g. extra redirect URIs. */

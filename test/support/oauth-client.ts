@@ -328,7 +328,6 @@ export async function tokenRequest(send: Send, origin: string, fields: Record<st
   );
 }
 
-/** Registers a client and signs in all the way to tokens; the shortest path to a session. */
 /**
  * A new client (dynamic registration) sent through the whole browser journey: its redirect
  * (with `code`, or `error`), and the code exchange to run when the test wants it.
@@ -355,6 +354,7 @@ export async function authorizeNewClient(browser: Browser, overrides: Partial<Au
   return { client, redirect, exchange };
 }
 
+/** Registers a client and signs in all the way to tokens; the shortest path to a session. */
 export async function signIn(
   browser: Browser,
   overrides: Partial<AuthorizeOptions> = {},

@@ -2,30 +2,14 @@
 // 127.0.0.1:${ATTIO_STANDIN_PORT:-8789}. Extra redirect URIs for the default client
 // come from ATTIO_STANDIN_REDIRECT_URIS (comma separated). Tests import
 // startAttioStandin({ port: 0 }) to get a random free port.
-import { hostFetchHandler, listFromEnv, runWhenMain } from '../node-host.ts';
+import { type Hosted, type HostOptions, hostStandin, listFromEnv, runWhenMain } from '../node-host.ts';
 import { type AttioStandin, type AttioStandinOptions, createAttioStandin } from './app.ts';
 
-export interface StartOptions extends AttioStandinOptions {
-  port?: number;
-  host?: string;
-  /** Log one line per request (method, path, status) to stdout. */
-  log?: boolean;
-}
+export type StartOptions = AttioStandinOptions & HostOptions;
+export type RunningStandin = Hosted<AttioStandin>;
 
-export interface RunningStandin extends AttioStandin {
-  url: string;
-  close(): Promise<void>;
-}
-
-export async function startAttioStandin(options: StartOptions = {}): Promise<RunningStandin> {
-  const standin = createAttioStandin(options);
-  const hosted = await hostFetchHandler((request) => standin.app.fetch(request), {
-    port: options.port ?? 8789,
-    host: options.host,
-    log: options.log,
-    label: 'attio-standin',
-  });
-  return { ...standin, ...hosted };
+export function startAttioStandin(options: StartOptions = {}): Promise<RunningStandin> {
+  return hostStandin(createAttioStandin(options), options, { port: 8789, label: 'attio-standin' });
 }
 
 runWhenMain(import.meta.url, async () => {

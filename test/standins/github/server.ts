@@ -2,30 +2,14 @@
 // 127.0.0.1:${GITHUB_STANDIN_PORT:-8790}. Extra redirect URIs for the default client
 // come from GITHUB_STANDIN_REDIRECT_URIS (comma separated). Tests import
 // startGitHubStandin({ port: 0 }) to get a random free port.
-import { hostFetchHandler, listFromEnv, runWhenMain } from '../node-host.ts';
+import { type Hosted, type HostOptions, hostStandin, listFromEnv, runWhenMain } from '../node-host.ts';
 import { createGitHubStandin, type GitHubStandin, type GitHubStandinOptions } from './app.ts';
 
-export interface StartOptions extends GitHubStandinOptions {
-  port?: number;
-  host?: string;
-  /** Log one line per request (method, path, status) to stdout. */
-  log?: boolean;
-}
+export type StartOptions = GitHubStandinOptions & HostOptions;
+export type RunningStandin = Hosted<GitHubStandin>;
 
-export interface RunningStandin extends GitHubStandin {
-  url: string;
-  close(): Promise<void>;
-}
-
-export async function startGitHubStandin(options: StartOptions = {}): Promise<RunningStandin> {
-  const standin = createGitHubStandin(options);
-  const hosted = await hostFetchHandler((request) => standin.app.fetch(request), {
-    port: options.port ?? 8790,
-    host: options.host,
-    log: options.log,
-    label: 'github-standin',
-  });
-  return { ...standin, ...hosted };
+export function startGitHubStandin(options: StartOptions = {}): Promise<RunningStandin> {
+  return hostStandin(createGitHubStandin(options), options, { port: 8790, label: 'github-standin' });
 }
 
 runWhenMain(import.meta.url, async () => {
