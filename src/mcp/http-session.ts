@@ -71,7 +71,10 @@ export const streamableHttpSessions: SessionHandler = async (request, env, _ctx,
   }
   const headers = new Headers(request.headers);
   headers.set(GRANT_HEADER, JSON.stringify({ auth, props } satisfies Grant));
-  return withSessionCors(request, await sessions.get(id).fetch(new Request(request, { headers, body })));
+  // The URL and an init, not a Request: the runtime builds the request once, without copying the
+  // incoming one's `cf`, which the object does not need.
+  const answer = await sessions.get(id).fetch(request.url, { method: request.method, headers, body });
+  return withSessionCors(request, answer);
 };
 
 /**

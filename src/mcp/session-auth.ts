@@ -15,8 +15,8 @@ export interface VerifiedRequest {
   auth: RequestAuth;
   /** The grant's props, decrypted by the library for this request's token. */
   props: Record<string, unknown>;
-  /** The body of a POST, already read from the request (whose own body is used up). */
-  body: Uint8Array | undefined;
+  /** The body of a POST as text, already read from the request (whose own body is used up). */
+  body: string | undefined;
   /** That body parsed as JSON (`undefined` if it is not JSON, or not a POST). */
   message: unknown;
 }
@@ -100,13 +100,13 @@ export function withSessionAuth(
         }
       }
 
-      let body: Uint8Array | undefined;
+      let body: string | undefined;
       let message: unknown;
       if (request.method === 'POST') {
         const read = await readBounded(request, MAX_MCP_BODY_BYTES);
-        if (read === 'too_large') return jsonRpcError(413, -32000, 'The request body is larger than 4 MiB.');
+        if (read === null) return jsonRpcError(413, -32000, 'The request body is larger than 4 MiB.');
         body = read;
-        message = parseJson(new TextDecoder().decode(body));
+        message = parseJson(body);
         if (Array.isArray(message) && message.length === 0) {
           return jsonRpcError(400, -32600, 'An empty batch is not a valid JSON-RPC request.');
         }
@@ -146,7 +146,8 @@ export function sseSessions(serveSSE: McpHandler): SessionHandler {
     Object.assign(ctx, { props: { ...props, owner: auth.userId } });
     const headers = new Headers(request.headers);
     headers.set(SESSION_AUTH_HEADER, JSON.stringify(auth));
-    return serveSSE.fetch(new Request(request, { headers, body }), env, ctx);
+    // Built from the URL, not the request: the session needs no `cf`, which the runtime deep-copies.
+    return serveSSE.fetch(new Request(request.url, { method: request.method, headers, body }), env, ctx);
   };
 }
 
@@ -167,12 +168,14 @@ async function sessionOwner(env: Env, name: string): Promise<string | undefined>
   return owner;
 }
 
-async function readBounded(request: Request, max: number): Promise<Uint8Array | 'too_large'> {
+/** The body as text, or `null` when it is larger than `max` bytes. */
+async function readBounded(request: Request, max: number): Promise<string | null> {
   const declared = request.headers.get('content-length');
-  if (Number(declared ?? 0) > max) return 'too_large';
-  if (!request.body) return new Uint8Array();
-  // A declared length is enforced by the runtime: read at once. Chunked bodies are counted below.
-  if (declared !== null) return new Uint8Array(await request.arrayBuffer());
+  if (Number(declared ?? 0) > max) return null;
+  if (!request.body) return '';
+  // A declared length is enforced by the runtime: read at once (as text: in workerd, cheaper than
+  // bytes and a decoder). Chunked bodies are counted below.
+  if (declared !== null) return request.text();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -182,7 +185,7 @@ async function readBounded(request: Request, max: number): Promise<Uint8Array | 
     total += value.byteLength;
     if (total > max) {
       await reader.cancel().catch(() => undefined);
-      return 'too_large';
+      return null;
     }
     chunks.push(value);
   }
@@ -192,7 +195,7 @@ async function readBounded(request: Request, max: number): Promise<Uint8Array | 
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return bytes;
+  return new TextDecoder().decode(bytes);
 }
 
 /** `undefined` for text that is not JSON. */
