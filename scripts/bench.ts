@@ -21,9 +21,11 @@
  * floor too), and the DevTools inspector, which copies every `console.log` into wrangler's process
  * (about 0.8 ms per tool call, for its audit line; see scripts/lib/wrangler-dev.ts).
  *
- * Besides requests per second and latency, each scenario reports the server's CPU time per
- * request (the whole `wrangler dev` process group, from /proc): on a shared machine it moves far
- * less than throughput does. The floor is measured first and last; the targets use their mean.
+ * Besides requests per second and latency, each scenario reports CPU time per request, from
+ * /proc: the server's (the whole `wrangler dev` process group, and the Worker's workerd alone),
+ * the load generator's and the Attio stand-in's, which runs in a process of its own as in
+ * `npm run dev`. On a shared machine these move far less than throughput does. The floor is
+ * measured first and last; the targets use their mean.
  * Start-up is `wrangler check startup` on the bundle just built: the CPU-profiled evaluation of
  * the script in workerd, which is what Cloudflare counts as a Worker's start-up (median of 3).
  *
@@ -39,7 +41,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Browser, signIn } from '../test/support/oauth-client.ts';
 import { type BundleSize, bundleSize, removeDir, type Startup, startupProfile, tempDir } from './lib/bench-build.ts';
-import { serverCpu, serverProcessGroup } from './lib/bench-cpu.ts';
+import { processCpu, serverCpu, serverProcessGroup } from './lib/bench-cpu.ts';
 import { cannon, closedLoop, type LoadResult, type Phase } from './lib/bench-load.ts';
 import {
   answerFailure,
@@ -51,7 +53,7 @@ import {
   toolCallBody,
   toolCallFailure,
 } from './lib/bench-mcp.ts';
-import { type Stack, startStack } from './lib/stack.ts';
+import { startStackWithStandinProcess } from './lib/stack.ts';
 import { Stopper } from './lib/stopper.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -112,7 +114,7 @@ interface Results {
   floorAgain: LoadResult;
   /** 1-minute load average before and after the load phases. */
   load: [number, number];
-  /** Share of one core this process (load generator and stand-in) used during the load phases. */
+  /** Share of one core this process (the load generator) used during the load phases. */
   generatorCores: number;
   whoami: LoadResult;
   search: LoadResult;
@@ -135,8 +137,8 @@ async function measure(): Promise<Results> {
 
   log('Starting the Attio stand-in and wrangler dev (RATE_LIMITS=off, no inspector, no trace collector) …');
   const started = performance.now();
-  const stack: Stack = await stopper.track(
-    startStack({
+  const stack = await stopper.track(
+    startStackWithStandinProcess({
       vars: { RATE_LIMITS: 'off' },
       wranglerEnv: { X_LOCAL_OBSERVABILITY: 'false' },
       inspector: false,
@@ -145,7 +147,7 @@ async function measure(): Promise<Results> {
     }),
   );
   const devReadyMs = performance.now() - started;
-  stack.standin.state.reset();
+  const { standinPid } = stack;
   const port = Number(new URL(stack.origin).port);
   const group = serverProcessGroup(port);
   stopper.killOnForce(group);
@@ -155,6 +157,7 @@ async function measure(): Promise<Results> {
     seconds: SECONDS,
     signal,
     serverCpu: () => (group === undefined ? undefined : serverCpu(group, port)),
+    standinCpu: () => (standinPid === undefined ? undefined : processCpu(standinPid)),
   };
 
   log(`Signing in as ${EMAIL} (register, consent, stand-in sign-in, token) …`);
@@ -278,7 +281,8 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–'
 const cpuMs = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 const summary = (r: LoadResult) =>
   `${r.rps.toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, ` +
-  `CPU ms/req: server ${cpuMs(r.cpu?.server)} (Worker ${cpuMs(r.cpu?.worker)}), load + stand-in ${cpuMs(r.cpu?.harness)}, ` +
+  `CPU ms/req: server ${cpuMs(r.cpu?.server)} (Worker ${cpuMs(r.cpu?.worker)}), load ${cpuMs(r.cpu?.harness)}, ` +
+  `stand-in ${cpuMs(r.cpu?.standin)}, ` +
   `${r.errors} errors` +
   (r.samples.length ? ` (${r.samples.join('; ')})` : '');
 
@@ -329,7 +333,7 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
   const floor = reference(r);
   const row = (scenario: string, conns: number | string, result: LoadResult) =>
     `| ${scenario} | ${conns} | ${result.rps.toFixed(0)} | ${(result.rps / floor.rps).toFixed(2)} × | ${ms(result.p50)} | ${ms(result.p99)} | ` +
-    `${cpuMs(result.cpu?.server)} | ${cpuMs(result.cpu?.worker)} | ${cpuMs(result.cpu?.harness)} | ${result.errors} |`;
+    `${cpuMs(result.cpu?.server)} | ${cpuMs(result.cpu?.worker)} | ${cpuMs(result.cpu?.harness)} | ${cpuMs(result.cpu?.standin)} | ${result.errors} |`;
   const list = targets(r);
   const cores = cpus().length;
   const drift = Math.abs(r.floorAgain.rps - r.floor.rps) / floor.rps;
@@ -337,12 +341,12 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
     `# npm run bench — ${when.toISOString()}`,
     '',
     `wrangler dev (through its API: DevTools inspector and local trace collector off) on loopback, ${cores} CPUs (${cpus()[0]?.model.trim() ?? '?'}), Node ${process.version}; ` +
-      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; the Attio stand-in and the load generator share one Node process. ` +
+      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; the Attio stand-in runs in a Node process of its own, as in \`npm run dev\`. ` +
       `Load average ${r.load[0].toFixed(1)} before the load, ${r.load[1].toFixed(1)} after; ` +
-      `the load generator and stand-in used ${(r.generatorCores * 100).toFixed(0)} % of one core meanwhile.`,
+      `the load generator used ${(r.generatorCores * 100).toFixed(0)} % of one core meanwhile.`,
     '',
-    '| Scenario | Conns | Req/s | vs floor | p50 ms | p99 ms | Server CPU ms/req | of it, Worker | Load + stand-in CPU ms/req | Errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Scenario | Conns | Req/s | vs floor | p50 ms | p99 ms | Server CPU ms/req | of it, Worker | Load CPU ms/req | Stand-in CPU ms/req | Errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('1. Floor: GET /health', CONNECTIONS, r.floor),
     row('2a. tools/call whoami, streamable HTTP, 1 session', CONNECTIONS, r.whoami),
     row('2b. tools/call search_records "Acme", streamable HTTP, 1 session', CONNECTIONS, r.search),
@@ -354,7 +358,8 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[] } 
     `"vs floor" and the targets use the mean of both floor runs (${floor.rps.toFixed(0)} req/s, p99 ${ms(floor.p99)} ms). ` +
       'CPU is per completed request. Server CPU is the whole `wrangler dev` process group (wrangler, its dev proxy and the Worker runtime); ' +
       '"of it, Worker" is the workerd that runs the Worker and its Durable Objects alone, the part a deployment runs; ' +
-      '"load + stand-in" is this process (the load generator and the Attio stand-in). With every core busy, the sum decides the throughput. ' +
+      '"load" is this process (the load generator), "stand-in" the Attio stand-in\'s process (the upstream a deployment calls over the internet). ' +
+      'With every core busy, the sum of the four decides the throughput. ' +
       `SSE ÷ streamable HTTP (3a ÷ 3b): ${(r.sse.rps / r.streamable.rps).toFixed(2)} × the throughput, ` +
       `${(r.sse.p50 / r.streamable.p50).toFixed(2)} × the p50 latency.`,
     // The load average counts this run's own load, so the floor's drift is the better sign of other work.

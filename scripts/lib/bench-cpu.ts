@@ -47,6 +47,11 @@ export function serverProcessGroup(port: number): number | undefined {
   return undefined;
 }
 
+/** CPU milliseconds (user + system) one process has used so far; undefined once it is gone. */
+export function processCpu(pid: number): number | undefined {
+  return stat(String(pid))?.cpuMs;
+}
+
 /** CPU milliseconds so far, by who spent them. */
 export interface CpuReading {
   /** The whole `wrangler dev` process group: wrangler, its dev proxy and the Worker runtime. */

@@ -23,12 +23,14 @@ export interface LoadResult {
 }
 
 /**
- * Where each request's CPU time went. On a machine whose cores are all busy, the sum of the
- * three decides the throughput, so this says which part a slower scenario pays for.
+ * Where each request's CPU time went. On a machine whose cores are all busy, the sum of them
+ * decides the throughput, so this says which part a slower scenario pays for.
  */
 export interface CpuPerRequest extends CpuReading {
-  /** This process: the load generator, and the upstream stand-in it hosts. */
+  /** This process: the load generator. */
   harness: number;
+  /** The upstream stand-in's own process, when `Phase.standinCpu` can read it. */
+  standin: number | undefined;
 }
 
 export class Recorder {
@@ -89,14 +91,18 @@ export interface Phase {
   signal: AbortSignal;
   /** The server's CPU time so far, in milliseconds (see bench-cpu.ts), if it can be read. */
   serverCpu?: () => CpuReading | undefined;
+  /** The upstream stand-in's CPU time so far, in milliseconds, if it runs in a process of its own. */
+  standinCpu?: () => number | undefined;
 }
 
 /** Runs `run` and charges the CPU it took, the server's and this process's, to the requests it completed. */
 async function withCpu(phase: Phase, run: () => Promise<LoadResult>): Promise<LoadResult> {
   const before = phase.serverCpu?.();
+  const standinBefore = phase.standinCpu?.();
   const harnessBefore = process.cpuUsage();
   const result = await run();
   const harness = process.cpuUsage(harnessBefore);
+  const standinAfter = phase.standinCpu?.();
   const after = phase.serverCpu?.();
   if (before === undefined || after === undefined || result.requests === 0) return result;
   const perRequest = (ms: number) => ms / result.requests;
@@ -109,6 +115,10 @@ async function withCpu(phase: Phase, run: () => Promise<LoadResult>): Promise<Lo
           ? undefined
           : perRequest(after.worker - before.worker),
       harness: perRequest((harness.user + harness.system) / 1000),
+      standin:
+        standinBefore === undefined || standinAfter === undefined
+          ? undefined
+          : perRequest(standinAfter - standinBefore),
     },
   };
 }

@@ -49,21 +49,55 @@ export async function startStack(options: StackOptions & { vars?: Record<string,
   const origin = `http://localhost:${port}`;
   const standin = await startAttioStandin({ port: 0, redirectUris: [`${origin}/callback`] });
   progress(`Attio stand-in on ${standin.url}`);
-  const worker = await startWorker(
-    port,
-    {
-      UPSTREAM: 'attio',
-      ATTIO_CLIENT_ID: 'dev-attio-client',
-      ATTIO_CLIENT_SECRET: 'dev-attio-secret',
-      ATTIO_AUTHORIZE_URL: `${standin.url}/authorize`,
-      ATTIO_TOKEN_URL: `${standin.url}/oauth/token`,
-      ATTIO_API_URL: standin.url,
-      ...options.vars,
-    },
-    options,
-    () => standin.close(),
-  );
+  const worker = await startWorker(port, attioVars(standin.url, options.vars), options, () => standin.close());
   return { origin, standinUrl: standin.url, standin, stop: worker.stop };
+}
+
+/**
+ * The product as `npm run dev` runs it, for the benchmark: the Attio stand-in in a Node process
+ * of its own (`pid`, so its CPU time can be read apart from the load generator's), without its
+ * line per request, and the real `wrangler dev` pointed at it.
+ */
+export async function startStackWithStandinProcess(
+  options: StackOptions & { vars?: Record<string, string> } = {},
+): Promise<{ origin: string; standinUrl: string; standinPid: number | undefined; stop(): Promise<void> }> {
+  const progress = options.onProgress ?? (() => {});
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const standinPort = await freePort();
+  const standinUrl = `http://127.0.0.1:${standinPort}`;
+  const standin = startProcess(process.execPath, [join(process.cwd(), 'test/standins/attio/server.ts')], {
+    label: 'attio-standin',
+    env: {
+      ATTIO_STANDIN_PORT: String(standinPort),
+      ATTIO_STANDIN_REDIRECT_URIS: `${origin}/callback`,
+      ATTIO_STANDIN_LOG: 'off',
+    },
+    quiet: true,
+  });
+  try {
+    await waitForUrl(`${standinUrl}/_standin/health`, { timeoutMs: 30_000, requireOk: true });
+  } catch (error) {
+    await standin.stop();
+    const said = standin.recentOutput();
+    throw new Error(`${error instanceof Error ? error.message : error}\nthe stand-in said:\n${said}`);
+  }
+  progress(`Attio stand-in (own process) on ${standinUrl}`);
+  const worker = await startWorker(port, attioVars(standinUrl, options.vars), options, () => standin.stop());
+  return { origin, standinUrl, standinPid: standin.child.pid, stop: worker.stop };
+}
+
+/** The Worker's settings for the Attio stand-in at `url`. */
+function attioVars(url: string, vars: Record<string, string> = {}): Record<string, string> {
+  return {
+    UPSTREAM: 'attio',
+    ATTIO_CLIENT_ID: 'dev-attio-client',
+    ATTIO_CLIENT_SECRET: 'dev-attio-secret',
+    ATTIO_AUTHORIZE_URL: `${url}/authorize`,
+    ATTIO_TOKEN_URL: `${url}/oauth/token`,
+    ATTIO_API_URL: url,
+    ...vars,
+  };
 }
 
 /** The product with Cloudflare Access (the oidc-provider stand-in) as its upstream. */

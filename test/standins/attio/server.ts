@@ -1,7 +1,8 @@
 // Node entry point: `node test/standins/attio/server.ts` serves the stand-in on
 // 127.0.0.1:${ATTIO_STANDIN_PORT:-8789}. Extra redirect URIs for the default client
-// come from ATTIO_STANDIN_REDIRECT_URIS (comma separated). Tests import
-// startAttioStandin({ port: 0 }) to get a random free port.
+// come from ATTIO_STANDIN_REDIRECT_URIS (comma separated); ATTIO_STANDIN_LOG=off drops the
+// line per request (the benchmark). Tests import startAttioStandin({ port: 0 }) to get a
+// random free port.
 import { type Hosted, type HostOptions, hostStandin, listFromEnv, runWhenMain } from '../node-host.ts';
 import { type AttioStandin, type AttioStandinOptions, createAttioStandin } from './app.ts';
 
@@ -17,7 +18,7 @@ runWhenMain(import.meta.url, async () => {
   const running = await startAttioStandin({
     port,
     redirectUris: listFromEnv('ATTIO_STANDIN_REDIRECT_URIS'),
-    log: true,
+    log: process.env.ATTIO_STANDIN_LOG !== 'off',
   });
   console.log(`Attio stand-in listening on ${running.url} (client_id dev-attio-client)`);
   return running;
