@@ -151,6 +151,7 @@ async function measure(): Promise<Results> {
   const port = Number(new URL(stack.origin).port);
   const group = serverProcessGroup(port);
   stopper.killOnForce(group);
+  stopper.killOnForce(standinPid); // started detached: its own process group
   if (group === undefined) log('  (no /proc: server CPU per request will not be measured)');
   const phase: Phase = {
     warmupSeconds: WARMUP_SECONDS,

@@ -3,15 +3,15 @@
  * order, on success, failure or Ctrl-C: the scripts must leave no orphan process behind.
  *
  * The first SIGINT or SIGTERM aborts `signal` (a `startStack` under way stops what it started),
- * stops everything and exits with 130; a second one kills the process group given to
- * `killOnForce` (wrangler dev and its workerd) and exits at once.
+ * stops everything and exits with 130; a second one kills the process groups given to
+ * `killOnForce` (wrangler dev and its workerd, a stand-in's process) and exits at once.
  */
 export class Stopper {
   readonly #abort = new AbortController();
   readonly #steps: (() => Promise<unknown> | unknown)[] = [];
   readonly #log: (message: string) => void;
   #stopped: Promise<void> | undefined;
-  #forceKillGroup: number | undefined;
+  readonly #forceKillGroups = new Set<number>();
 
   constructor(log: (message: string) => void) {
     this.#log = log;
@@ -37,7 +37,7 @@ export class Stopper {
   }
 
   killOnForce(processGroup: number | undefined): void {
-    this.#forceKillGroup = processGroup;
+    if (processGroup !== undefined) this.#forceKillGroups.add(processGroup);
   }
 
   stopAll(): Promise<void> {
@@ -58,10 +58,12 @@ export class Stopper {
     const onSignal = (signal: NodeJS.Signals) => {
       if (this.interrupted) {
         this.#log('Stopping now.');
-        try {
-          if (this.#forceKillGroup !== undefined) process.kill(-this.#forceKillGroup, 'SIGKILL');
-        } catch {
-          // Already gone.
+        for (const group of this.#forceKillGroups) {
+          try {
+            process.kill(-group, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
         }
         process.exit(130);
       }
