@@ -8,73 +8,28 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProcess, waitForUrl } from './lib/processes.ts';
+import { STANDINS, type StandinName, startStandinProcess } from './lib/standins.ts';
 
 const root = join(import.meta.dirname, '..');
 const WORKER_PORT = 8788;
-
-/** Each upstream's stand-in: where it runs, and the Worker settings that point at it. */
-const STANDINS = {
-  attio: {
-    script: 'test/standins/attio/server.ts',
-    portVariable: 'ATTIO_STANDIN_PORT',
-    port: 8789,
-    ready: '/_standin/health',
-    vars: (base: string) => ({
-      ATTIO_AUTHORIZE_URL: `${base}/authorize`,
-      ATTIO_TOKEN_URL: `${base}/oauth/token`,
-      ATTIO_API_URL: base,
-    }),
-    signIn: 'sign in with any email, e.g. demo@example.com',
-  },
-  github: {
-    script: 'test/standins/github/server.ts',
-    portVariable: 'GITHUB_STANDIN_PORT',
-    port: 8790,
-    ready: '/_standin/health',
-    vars: (base: string) => ({
-      GITHUB_CLIENT_ID: 'dev-github-client',
-      GITHUB_CLIENT_SECRET: 'dev-github-secret',
-      GITHUB_AUTHORIZE_URL: `${base}/login/oauth/authorize`,
-      GITHUB_TOKEN_URL: `${base}/login/oauth/access_token`,
-      GITHUB_API_URL: base,
-    }),
-    signIn: 'sign in with a login, e.g. octocat',
-  },
-  access: {
-    script: 'test/standins/access/server.ts',
-    portVariable: 'ACCESS_STANDIN_PORT',
-    port: 8791,
-    ready: '/_standin/health',
-    vars: (base: string) => ({
-      ACCESS_CLIENT_ID: 'dev-access-client',
-      ACCESS_CLIENT_SECRET: 'dev-access-secret',
-      ACCESS_ISSUER: `${base}/cdn-cgi/access/sso/oidc/dev-access-client`,
-    }),
-    signIn: 'sign in with an email, e.g. alice@example.com',
-  },
-} as const;
 
 const upstream = process.env.UPSTREAM ?? 'attio';
 if (!(upstream in STANDINS)) {
   console.error(`UPSTREAM must be one of ${Object.keys(STANDINS).join(', ')} (got "${upstream}").`);
   process.exit(2);
 }
-const chosen = STANDINS[upstream as keyof typeof STANDINS];
+const name = upstream as StandinName;
+const chosen = STANDINS[name];
 const STANDIN_PORT = Number(process.env[chosen.portVariable] ?? chosen.port);
-const STANDIN_URL = `http://127.0.0.1:${STANDIN_PORT}`;
 
 if (!existsSync(join(root, '.dev.vars'))) {
   copyFileSync(join(root, '.dev.vars.example'), join(root, '.dev.vars'));
   console.log('Created .dev.vars from .dev.vars.example (development defaults for the local stand-in).');
 }
 
-const node = process.execPath;
 const standinLabel = `${upstream}-standin`;
-const standin = startProcess(node, [join(root, chosen.script)], {
-  label: standinLabel,
-  env: { [chosen.portVariable]: String(STANDIN_PORT) },
-});
-const vars = { UPSTREAM: upstream, ...chosen.vars(STANDIN_URL) };
+const standin = startStandinProcess(name, STANDIN_PORT);
+const vars = { UPSTREAM: upstream, ...chosen.vars(standin.url) };
 const args = [
   'dev',
   '--port',
@@ -112,10 +67,7 @@ for (const [name, started] of [
 }
 
 try {
-  await Promise.all([
-    waitForUrl(`${STANDIN_URL}${chosen.ready}`, { timeoutMs: 30_000 }),
-    waitForUrl(`http://localhost:${WORKER_PORT}/health`, { timeoutMs: 90_000 }),
-  ]);
+  await Promise.all([standin.ready(), waitForUrl(`http://localhost:${WORKER_PORT}/health`, { timeoutMs: 90_000 })]);
   const health = (await (await fetch(`http://localhost:${WORKER_PORT}/health`)).json()) as {
     status: string;
     checks: Record<string, boolean>;
@@ -126,7 +78,7 @@ try {
   console.log(`
   MCP server     http://localhost:${WORKER_PORT}/mcp   (legacy SSE: http://localhost:${WORKER_PORT}/sse)
   Health         http://localhost:${WORKER_PORT}/health  ${missing.length ? `NOT CONFIGURED: ${missing.join(', ')} (see .dev.vars)` : 'ok'}
-  Upstream       ${upstream}, local stand-in ${STANDIN_URL}   (${chosen.signIn})
+  Upstream       ${upstream}, local stand-in ${standin.url}   (${chosen.signIn})
 
   Try it:  npx @modelcontextprotocol/inspector   → URL http://localhost:${WORKER_PORT}/mcp
   Ctrl-C stops both.

@@ -6,6 +6,7 @@ import { type AccessStandin, startAccessStandin } from '../../test/standins/acce
 import { type RunningStandin, startAttioStandin } from '../../test/standins/attio/server.ts';
 import { type RunningStandin as RunningGitHubStandin, startGitHubStandin } from '../../test/standins/github/server.ts';
 import { startProcess, waitForUrl } from './processes.ts';
+import { STANDINS, startStandinProcess } from './standins.ts';
 
 export interface Stack {
   /** The Worker's public origin, `http://localhost:PORT`. */
@@ -61,41 +62,31 @@ export async function startStack(options: StackOptions & { vars?: Record<string,
 export async function startStackWithStandinProcess(
   options: StackOptions & { vars?: Record<string, string> } = {},
 ): Promise<{ origin: string; standinUrl: string; standinPid: number | undefined; stop(): Promise<void> }> {
-  const progress = options.onProgress ?? (() => {});
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const standinPort = await freePort();
-  const standinUrl = `http://127.0.0.1:${standinPort}`;
-  const standin = startProcess(process.execPath, [join(process.cwd(), 'test/standins/attio/server.ts')], {
-    label: 'attio-standin',
-    env: {
-      ATTIO_STANDIN_PORT: String(standinPort),
-      ATTIO_STANDIN_REDIRECT_URIS: `${origin}/callback`,
-      ATTIO_STANDIN_LOG: 'off',
-    },
+  const standin = startStandinProcess('attio', await freePort(), {
+    env: { ATTIO_STANDIN_REDIRECT_URIS: `${origin}/callback`, ATTIO_STANDIN_LOG: 'off' },
     quiet: true,
   });
   try {
-    await waitForUrl(`${standinUrl}/_standin/health`, { timeoutMs: 30_000, requireOk: true });
+    await standin.ready();
   } catch (error) {
     await standin.stop();
     const said = standin.recentOutput();
     throw new Error(`${error instanceof Error ? error.message : error}\nthe stand-in said:\n${said}`);
   }
-  progress(`Attio stand-in (own process) on ${standinUrl}`);
-  const worker = await startWorker(port, attioVars(standinUrl, options.vars), options, () => standin.stop());
-  return { origin, standinUrl, standinPid: standin.child.pid, stop: worker.stop };
+  options.onProgress?.(`Attio stand-in (own process) on ${standin.url}`);
+  const worker = await startWorker(port, attioVars(standin.url, options.vars), options, () => standin.stop());
+  return { origin, standinUrl: standin.url, standinPid: standin.child.pid, stop: worker.stop };
 }
 
-/** The Worker's settings for the Attio stand-in at `url`. */
+/** The Worker's settings for the Attio stand-in at `url` (`npm run dev` has the client's in .dev.vars). */
 function attioVars(url: string, vars: Record<string, string> = {}): Record<string, string> {
   return {
     UPSTREAM: 'attio',
     ATTIO_CLIENT_ID: 'dev-attio-client',
     ATTIO_CLIENT_SECRET: 'dev-attio-secret',
-    ATTIO_AUTHORIZE_URL: `${url}/authorize`,
-    ATTIO_TOKEN_URL: `${url}/oauth/token`,
-    ATTIO_API_URL: url,
+    ...STANDINS.attio.vars(url),
     ...vars,
   };
 }
@@ -133,15 +124,7 @@ export async function startGitHubStack(
   options.onProgress?.(`GitHub stand-in on ${github.url}`);
   const worker = await startWorker(
     port,
-    {
-      UPSTREAM: 'github',
-      GITHUB_CLIENT_ID: 'dev-github-client',
-      GITHUB_CLIENT_SECRET: 'dev-github-secret',
-      GITHUB_AUTHORIZE_URL: `${github.url}/login/oauth/authorize`,
-      GITHUB_TOKEN_URL: `${github.url}/login/oauth/access_token`,
-      GITHUB_API_URL: github.url,
-      ...options.vars,
-    },
+    { UPSTREAM: 'github', ...STANDINS.github.vars(github.url), ...options.vars },
     options,
     () => github.close(),
   );
