@@ -7,6 +7,14 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Fast tests of pure logic, beside the code they pin (filters, value rendering, retry policy).
+        test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        // The stand-ins held to the upstreams' published descriptions (Attio: attio-ts-sdk's schemas).
+        test: { name: 'standins', include: ['test/standins/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
+      {
         // Tests that run inside the Workers runtime (workerd) against the real Worker, with the
         // Attio stand-in as a real HTTP server on loopback, started by the global setup.
         plugins: [

@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import { UpstreamError } from './upstream-error';
 
 export interface RetryPolicy {
-  /** Retries after a rate limit or a 5xx before giving up; each waits as the upstream says, capped. */
+  /**
+   * Retries before giving up: after a rate limit for every request, and after a 5xx, a timeout or
+   * a dropped connection for reads only. Each waits as the upstream says, capped.
+   */
   maxRetries: number;
   /** Longest single wait, in milliseconds: a longer `Retry-After` is reported, not waited out. */
   maxRetryDelayMs: number;
@@ -17,6 +20,12 @@ export interface JsonRequest<T> {
   headers: Record<string, string>;
   body?: unknown;
   schema: z.ZodType<T>;
+  /**
+   * A request that changes nothing (default: GET and HEAD; a POST query or search says so). Only a
+   * read is retried after a 5xx or no answer: a write may have been made, and a second attempt
+   * could make it twice. A 429 is retried for both: the upstream did not process the request.
+   */
+  read?: boolean;
 }
 
 export interface UpstreamApi {
@@ -32,12 +41,14 @@ export interface UpstreamApi {
 
 /**
  * One JSON request to an upstream API, the same way for every upstream: parse the answer with a
- * zod schema, retry rate limits and 5xx within a bound honouring `Retry-After`, and turn every
- * failure into an `UpstreamError`.
+ * zod schema, retry within a bound honouring `Retry-After` (rate limits always; 5xx and no answer
+ * only for reads), and turn every failure into an `UpstreamError`.
  */
 export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>): Promise<T> {
   const path = new URL(request.url).pathname;
+  const read = request.read ?? (request.method === 'GET' || request.method === 'HEAD');
   for (let attempt = 0; ; attempt++) {
+    const retriesLeft = attempt < api.retry.maxRetries;
     let response: Response;
     let timedOut = false;
     try {
@@ -56,13 +67,14 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
       });
     } catch {
-      if (attempt < api.retry.maxRetries) {
+      if (read && retriesLeft) {
         await sleep(backoff(attempt, api.retry.maxRetryDelayMs));
         continue;
       }
-      throw timedOut
+      const error = timedOut
         ? new UpstreamError(api.name, 0, 'timeout', `${api.name} did not answer within ${api.timeoutMs / 1000} s.`)
         : new UpstreamError(api.name, 0, 'unreachable', `${api.name} could not be reached.`);
+      throw read ? error : error.asUnconfirmedWrite();
     }
     if (response.ok) {
       const parsed = request.schema.safeParse(await response.json().catch(() => undefined));
@@ -87,8 +99,8 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
       return parsed.data;
     }
     const error = await api.toError(response);
-    const retryable = error.kind === 'rate_limit' || error.kind === 'unavailable';
-    if (retryable && attempt < api.retry.maxRetries) {
+    const retryable = error.kind === 'rate_limit' || (read && error.kind === 'unavailable');
+    if (retryable && retriesLeft) {
       const wait =
         error.retryAfterSeconds !== undefined
           ? error.retryAfterSeconds * 1000
@@ -98,7 +110,7 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
         continue;
       }
     }
-    throw error;
+    throw !read && error.kind === 'unavailable' ? error.asUnconfirmedWrite() : error;
   }
 }
 

@@ -23,6 +23,17 @@ export class UpstreamError extends Error {
 
   readonly kind: UpstreamErrorKind;
 
+  /**
+   * A write that got no answer or a 5xx: the upstream may or may not have made the change (only a
+   * 429 is documented as "not processed"), so the caller must check before trying again.
+   */
+  unconfirmedWrite = false;
+
+  asUnconfirmedWrite(): this {
+    this.unconfirmedWrite = true;
+    return this;
+  }
+
   /** The upstream no longer accepts the grant's token: the grant should go. */
   get revoked(): boolean {
     return this.status === 401;

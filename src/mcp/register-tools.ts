@@ -151,6 +151,10 @@ function describeFailure(error: unknown, toolName: string): string {
   if (error instanceof ToolError) return error.message;
   if (error instanceof UpstreamError) {
     const { upstream } = error;
+    if (error.unconfirmedWrite) {
+      const why = error.status === 0 ? error.message : `${upstream} answered HTTP ${error.status}.`;
+      return `${why} The change may or may not have been made: look the item up (for example with a read tool) before trying again, so it is not made twice.`;
+    }
     switch (error.kind) {
       case 'auth':
         return error.revoked
