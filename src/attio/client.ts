@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, requestJson, type UpstreamApi } from '../http/json-client';
-import { toAttioError } from './errors';
+import { AttioError, toAttioError } from './errors';
 import {
   AttributesResponse,
   EmptyResponse,
@@ -21,6 +21,25 @@ import {
   WorkspaceMemberResponse,
   WorkspaceMembersResponse,
 } from './schemas';
+
+/**
+ * The OAuth scopes each endpoint needs, as Attio's API reference lists them ("Required scopes"):
+ * a 403 names them, so the operator knows what to add to the Attio app.
+ */
+const SCOPES = {
+  objects: ['object_configuration:read'],
+  lists: ['list_configuration:read'],
+  members: ['user_management:read'],
+  readRecords: ['record_permission:read', 'object_configuration:read'],
+  writeRecords: ['record_permission:read-write', 'object_configuration:read'],
+  recordEntries: ['record_permission:read', 'object_configuration:read', 'list_entry:read'],
+  readEntries: ['list_entry:read', 'list_configuration:read'],
+  writeEntries: ['list_entry:read-write', 'list_configuration:read'],
+  readNotes: ['note:read', 'object_configuration:read', 'record_permission:read'],
+  writeNotes: ['note:read-write', 'object_configuration:read', 'record_permission:read'],
+  readTasks: ['task:read', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
+  writeTasks: ['task:read-write', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
+} as const;
 
 /** Where attributes live: an object (`companies`) or a list (`sales_pipeline`). */
 export type AttributeParent = { kind: 'objects' | 'lists'; slug: string };
@@ -61,40 +80,49 @@ export class AttioClient {
 
   /** `GET /v2/self`: the token's workspace and the member who authorized it. */
   self() {
-    return this.request('GET', '/v2/self', SelfResponse);
+    return this.request('GET', '/v2/self', SelfResponse, { scopes: [] });
   }
 
   workspaceMember(memberId: string) {
-    return this.request('GET', `/v2/workspace_members/${seg(memberId)}`, WorkspaceMemberResponse);
+    return this.request('GET', `/v2/workspace_members/${seg(memberId)}`, WorkspaceMemberResponse, {
+      scopes: SCOPES.members,
+    });
   }
 
   /** `POST /v2/objects/records/search`: fuzzy search by name, domain, email… (Attio: limit ≤ 25). */
   searchRecords(body: { query: string; objects: string[]; limit: number }) {
     return this.request('POST', '/v2/objects/records/search', RecordSearchResponse, {
-      ...body,
-      request_as: { type: 'workspace' },
+      body: { ...body, request_as: { type: 'workspace' } },
+      read: true,
+      scopes: SCOPES.readRecords,
     });
   }
 
   /** `POST /v2/objects/{object}/records/query` with Attio's filter language. */
   queryRecords(object: string, body: { filter?: unknown; sorts?: unknown; limit?: number; offset?: number }) {
-    return this.request('POST', `/v2/objects/${seg(object)}/records/query`, RecordsResponse, body);
+    return this.request('POST', `/v2/objects/${seg(object)}/records/query`, RecordsResponse, {
+      body,
+      read: true,
+      scopes: SCOPES.readRecords,
+    });
   }
 
   workspaceMembers() {
-    return this.request('GET', '/v2/workspace_members', WorkspaceMembersResponse);
+    return this.request('GET', '/v2/workspace_members', WorkspaceMembersResponse, { scopes: SCOPES.members });
   }
 
   objects() {
-    return this.request('GET', '/v2/objects', ObjectsResponse);
+    return this.request('GET', '/v2/objects', ObjectsResponse, { scopes: SCOPES.objects });
   }
 
   lists() {
-    return this.request('GET', '/v2/lists', ListsResponse);
+    return this.request('GET', '/v2/lists', ListsResponse, { scopes: SCOPES.lists });
   }
 
   attributes(parent: AttributeParent) {
-    return this.request('GET', `/v2/${parent.kind}/${seg(parent.slug)}/attributes`, AttributesResponse);
+    return this.request('GET', `/v2/${parent.kind}/${seg(parent.slug)}/attributes`, AttributesResponse, {
+      scopes: SCOPES.objects,
+    });
   }
 
   /** A select's options are at `/options`; a status attribute's values only at `/statuses`. */
@@ -103,36 +131,47 @@ export class AttioClient {
       'GET',
       `/v2/${parent.kind}/${seg(parent.slug)}/attributes/${seg(attribute)}/${kind}`,
       OptionsResponse,
+      { scopes: SCOPES.objects },
     );
   }
 
   getRecord(object: string, recordId: string) {
-    return this.request('GET', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, RecordResponse);
+    return this.request('GET', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, RecordResponse, {
+      scopes: SCOPES.readRecords,
+    });
   }
 
   createRecord(object: string, values: Values) {
-    return this.request('POST', `/v2/objects/${seg(object)}/records`, RecordResponse, { data: { values } });
+    return this.request('POST', `/v2/objects/${seg(object)}/records`, RecordResponse, {
+      body: { data: { values } },
+      scopes: SCOPES.writeRecords,
+    });
   }
 
   /** `PUT …/records?matching_attribute=`: update the record with that unique value, or create it. */
   assertRecord(object: string, matchingAttribute: string, values: Values) {
     const path = `/v2/objects/${seg(object)}/records?matching_attribute=${seg(matchingAttribute)}`;
-    return this.request('PUT', path, RecordResponse, { data: { values } });
+    return this.request('PUT', path, RecordResponse, { body: { data: { values } }, scopes: SCOPES.writeRecords });
   }
 
   /** `PATCH` adds to multiselect values; other values are overwritten. */
   updateRecord(object: string, recordId: string, values: Values) {
     return this.request('PATCH', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, RecordResponse, {
-      data: { values },
+      body: { data: { values } },
+      scopes: SCOPES.writeRecords,
     });
   }
 
   deleteRecord(object: string, recordId: string) {
-    return this.request('DELETE', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, EmptyResponse);
+    return this.request('DELETE', `/v2/objects/${seg(object)}/records/${seg(recordId)}`, EmptyResponse, {
+      scopes: SCOPES.writeRecords,
+    });
   }
 
   recordEntries(object: string, recordId: string) {
-    return this.request('GET', `/v2/objects/${seg(object)}/records/${seg(recordId)}/entries`, RecordEntriesResponse);
+    return this.request('GET', `/v2/objects/${seg(object)}/records/${seg(recordId)}/entries`, RecordEntriesResponse, {
+      scopes: SCOPES.recordEntries,
+    });
   }
 
   notes(query: { parentObject: string; parentRecordId: string; limit: number; offset: number }) {
@@ -142,56 +181,93 @@ export class AttioClient {
       limit: String(query.limit),
       offset: String(query.offset),
     });
-    return this.request('GET', `/v2/notes?${params}`, NotesResponse);
+    return this.request('GET', `/v2/notes?${params}`, NotesResponse, { scopes: SCOPES.readNotes });
   }
 
   createNote(note: { parentObject: string; parentRecordId: string; title: string; content: string }) {
     return this.request('POST', '/v2/notes', NoteResponse, {
-      data: {
-        parent_object: note.parentObject,
-        parent_record_id: note.parentRecordId,
-        title: note.title,
-        format: 'markdown',
-        content: note.content,
+      body: {
+        data: {
+          parent_object: note.parentObject,
+          parent_record_id: note.parentRecordId,
+          title: note.title,
+          format: 'markdown',
+          content: note.content,
+        },
       },
+      scopes: SCOPES.writeNotes,
     });
   }
 
   tasks(query: Record<string, string>) {
-    return this.request('GET', `/v2/tasks?${new URLSearchParams(query)}`, TasksResponse);
+    return this.request('GET', `/v2/tasks?${new URLSearchParams(query)}`, TasksResponse, { scopes: SCOPES.readTasks });
   }
 
   createTask(data: Values) {
-    return this.request('POST', '/v2/tasks', TaskResponse, { data });
+    return this.request('POST', '/v2/tasks', TaskResponse, { body: { data }, scopes: SCOPES.writeTasks });
   }
 
   updateTask(taskId: string, data: Values) {
-    return this.request('PATCH', `/v2/tasks/${seg(taskId)}`, TaskResponse, { data });
+    return this.request('PATCH', `/v2/tasks/${seg(taskId)}`, TaskResponse, {
+      body: { data },
+      scopes: SCOPES.writeTasks,
+    });
   }
 
   queryEntries(list: string, body: { filter?: unknown; limit?: number; offset?: number }) {
-    return this.request('POST', `/v2/lists/${seg(list)}/entries/query`, EntriesResponse, body);
+    return this.request('POST', `/v2/lists/${seg(list)}/entries/query`, EntriesResponse, {
+      body,
+      read: true,
+      scopes: SCOPES.readEntries,
+    });
   }
 
   addEntry(list: string, entry: { parentObject: string; parentRecordId: string; values: Values }) {
     return this.request('POST', `/v2/lists/${seg(list)}/entries`, EntryResponse, {
-      data: { parent_object: entry.parentObject, parent_record_id: entry.parentRecordId, entry_values: entry.values },
+      body: {
+        data: { parent_object: entry.parentObject, parent_record_id: entry.parentRecordId, entry_values: entry.values },
+      },
+      scopes: SCOPES.writeEntries,
     });
   }
 
   updateEntry(list: string, entryId: string, values: Values) {
     return this.request('PATCH', `/v2/lists/${seg(list)}/entries/${seg(entryId)}`, EntryResponse, {
-      data: { entry_values: values },
+      body: { data: { entry_values: values } },
+      scopes: SCOPES.writeEntries,
     });
   }
 
-  request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  request<T>(method: string, path: string, schema: z.ZodType<T>, options: AttioRequestOptions): Promise<T> {
     return requestJson(this.#api, {
       method,
       url: `${this.#apiUrl}${path}`,
       headers: { Authorization: `Bearer ${this.#token}` },
-      body,
+      body: options.body,
+      read: options.read,
       schema,
+    }).catch((error: unknown) => {
+      throw error instanceof AttioError && isMissingPermission(error) ? withScopes(error, options.scopes) : error;
     });
   }
+}
+
+export interface AttioRequestOptions {
+  body?: unknown;
+  /** A POST that only reads (query, search): retried like a GET. */
+  read?: boolean;
+  /** The scopes Attio's reference lists for the endpoint, named when Attio answers 403. */
+  scopes: readonly string[];
+}
+
+/** Attio's 403s other than plan limits (`billing_error`, `quota_exceeded`) mean the token lacks a scope. */
+function isMissingPermission(error: AttioError): boolean {
+  return error.status === 403 && error.code !== 'billing_error' && error.code !== 'quota_exceeded';
+}
+
+function withScopes(error: AttioError, scopes: readonly string[]): AttioError {
+  const advice = scopes.length
+    ? ` This needs the Attio scopes ${scopes.join(', ')}: add the missing one to the Attio app's scopes (build.attio.com), then reconnect this server.`
+    : '';
+  return new AttioError(error.status, error.code, `${error.message}${advice}`, error.retryAfterSeconds);
 }
