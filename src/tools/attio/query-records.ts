@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
-import { normalizeFilter, normalizeSorts } from './filter';
+import { mentionsActor, normalizeFilter, normalizeSorts } from './filter';
 import { chooseFields, factorUrls, MAX_RECORDS, RecordView, recordLines, viewRecordList } from './records';
 
 export const queryRecords = defineTool({
   name: 'query_records',
   title: 'Query CRM records',
   description: `Lists records of one object (companies, people, deals, …) matching a filter in Attio's filter language, sorted and paged, with only the fields you ask for.
-Filter examples: {"stage":"Nurture"} · {"value":{"$gt":50000}} · {"$and":[{"industry":"Technology"},{"employee_count":{"$gt":1000}}]} · {"close_date":{"$lt":"2027-03-01"}} · {"$or":[{"region":"EMEA"},{"region":"APAC"}]} · {"email_addresses":{"email_domain":"acme.com"}} · {"associated_company":"<company record id>"}.
-Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $ends_with $not_empty, combined with $and $or $not. Selects and statuses are matched by title; currencies compare their amount. Keys are attribute slugs (call describe_object if unsure).`,
+Filter examples: {"stage":"Nurture"} · {"value":{"$gt":50000}} · {"$and":[{"industry":"Technology"},{"employee_count":{"$gt":1000}}]} · {"close_date":{"$lt":"2027-03-01"}} · {"$or":[{"region":"EMEA"},{"region":"APAC"}]} · {"email_addresses":{"email_domain":"acme.com"}} · {"associated_company":"<company record id>"} · {"owner":"me"}.
+Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $ends_with $not_empty, combined with $and $or $not. Selects and statuses are matched by title; timestamps take a date and time; owners an email or "me"; currencies compare their amount. Keys are attribute slugs (call describe_object if unsure).`,
   inputSchema: {
     object: z.string().min(1).describe('Object slug: companies, people, deals, or a custom object'),
     filter: z.record(z.string(), z.unknown()).optional().describe('Attio filter; omit for all records'),
@@ -45,8 +45,13 @@ Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $ends_with $not_empt
   async handler(input, context: AttioToolContext) {
     const object = await context.catalog.object(input.object);
     const set = await context.catalog.attributes({ kind: 'objects', slug: object.slug });
+    // Members are looked up only for a filter on an owner: listing them needs Attio's user_management:read.
+    const actors = {
+      me: context.member.id,
+      members: input.filter && mentionsActor(set, input.filter) ? (await context.catalog.members()).lookup : new Map(),
+    };
     const { filter, mentioned, fixed } = input.filter
-      ? normalizeFilter(set, input.filter)
+      ? normalizeFilter(set, input.filter, actors)
       : { filter: undefined, mentioned: new Set<string>(), fixed: new Map<string, unknown>() };
     const sorts = normalizeSorts(set, input.sorts ?? []);
     const fields = chooseFields(set, input.fields, [...mentioned, ...sorts.map((s) => s.attribute)], fixed);
