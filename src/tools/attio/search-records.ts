@@ -15,12 +15,23 @@ const SearchResult = z.object({
 });
 type SearchResult = z.infer<typeof SearchResult>;
 
-/** Attio's fuzzy record search, flattened; shared by search_records and ChatGPT's search. */
+/** Said with every search: Attio's search index lags behind writes. */
+export const SEARCH_LAG_NOTE =
+  'Search is eventually consistent: a record created or renamed seconds ago may not be found yet (query_records or get_record see it at once).';
+
+/**
+ * Attio's fuzzy record search, flattened; shared by search_records and ChatGPT's search. Without
+ * `objects` it searches every object the workspace has (from `/v2/objects`, cached): naming one it
+ * lacks — Deals is off in a new workspace — fails the whole search.
+ */
 export async function searchHits(
-  { attio, workspace }: AttioToolContext,
-  body: { query: string; objects: string[]; limit: number },
+  { attio, workspace, catalog }: AttioToolContext,
+  body: { query: string; objects?: readonly string[]; limit: number },
 ): Promise<SearchResult[]> {
-  const { data } = await attio.searchRecords(body);
+  const objects = body.objects
+    ? await Promise.all(body.objects.map(async (name) => (await catalog.object(name)).slug))
+    : (await catalog.objects()).map((o) => o.slug);
+  const { data } = await attio.searchRecords({ query: body.query, objects: [...new Set(objects)], limit: body.limit });
   return data.map((hit) => {
     const webPath = WEB_PATH[hit.object_slug];
     return {
@@ -38,15 +49,15 @@ export const searchRecords = defineTool({
   name: 'search_records',
   title: 'Search CRM records',
   description:
-    'Finds companies, people and deals by name, email address or domain (fuzzy, like Attio’s search box). Returns ids and names; use query_records to filter by other attributes and get_record for details.',
+    'Finds records by name, email address or domain (fuzzy, like Attio’s search box), in every object of the workspace unless objects are named. Returns ids and names; use query_records to filter by other attributes and get_record for details. Attio’s search index lags: a record created seconds ago may not be found yet.',
   inputSchema: {
     query: z.string().trim().min(1).max(200).describe('Words to look for: a name, an email address or a domain'),
     objects: z
       .array(z.string().min(1))
       .min(1)
-      .max(5)
-      .default(['companies', 'people', 'deals'])
-      .describe('Object slugs to search (default: companies, people, deals)'),
+      .max(10)
+      .optional()
+      .describe("Object slugs to search, e.g. ['people'] (default: all of the workspace's objects)"),
     limit: z.number().int().min(1).max(25).default(10).describe('At most this many results (1–25, default 10)'),
   },
   // No per-result URL: ids are what the next call needs, and get_record gives the URL.
@@ -63,7 +74,7 @@ export const searchRecords = defineTool({
       structured: { results },
       text: results.length
         ? `${results.length} match${results.length === 1 ? '' : 'es'} for "${query}":\n${lines.join('\n')}`
-        : `No records match "${query}".`,
+        : `No records match "${query}". ${SEARCH_LAG_NOTE}`,
     };
   },
 });

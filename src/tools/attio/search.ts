@@ -9,19 +9,18 @@ import { searchHits } from './search-records';
  * for search, `{ id, title, text, url, metadata }` for fetch. Same code as search_records and
  * get_record; an id is `object/record_id` so fetch knows where to look.
  */
-const SEARCHED_OBJECTS = ['companies', 'people', 'deals'];
 
 export const search = defineTool({
   name: 'search',
   title: 'Search the CRM (ChatGPT)',
   description:
-    'Searches companies, people and deals in Attio by name, email address or domain. Returns ids to pass to fetch.',
+    'Searches the records of every object in Attio (companies, people, …) by name, email address or domain. Returns ids to pass to fetch. Records created seconds ago may not be found yet.',
   inputSchema: { query: z.string().trim().min(1).max(200).describe('A name, email address or domain') },
   outputSchema: { results: z.array(z.object({ id: z.string(), title: z.string(), url: z.string() })) },
   annotations: { readOnlyHint: true, openWorldHint: true },
   scope: 'mcp:read',
   async handler({ query }, context: AttioToolContext) {
-    const hits = await searchHits(context, { query, objects: SEARCHED_OBJECTS, limit: 10 });
+    const hits = await searchHits(context, { query, limit: 10 });
     const results = hits.map((hit) => ({
       id: `${hit.object}/${hit.id}`,
       title: `${hit.name} (${hit.object})`,

@@ -1,14 +1,21 @@
 import { z } from 'zod';
+import { UpstreamError } from '../../http/upstream-error';
 import { defineTool, ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
 import { objectInput, prepareWrite, recordValuesInput, recordWriteOutput } from './record-writes';
 import { writtenRecord } from './records';
 
+/**
+ * Attio's assert (`PUT …/records?matching_attribute=`) REPLACES every multi-value attribute it is
+ * given other than the matching one: asserting a company with one `team` member unlinks all the
+ * others. So the assert carries only the matching attribute and single values, and multi-value
+ * values are then added by PATCH, which appends. Nothing the user did not name is ever removed.
+ */
 export const upsertRecord = defineTool({
   name: 'upsert_record',
   title: 'Create or update a CRM record',
   description:
-    'Updates the record whose unique matching attribute has the given value (e.g. companies by domains, people by email_addresses), or creates it. Safe to repeat.',
+    'Updates the record whose unique matching attribute has the given value (e.g. companies by domains, people by email_addresses), or creates it. Single values are overwritten; values of multi-value attributes (domains, emails, team, …) are added to the existing ones, never removed. Safe to repeat.',
   inputSchema: {
     object: objectInput,
     matching_attribute: z.string().min(1).describe('A unique attribute slug, e.g. domains or email_addresses'),
@@ -29,7 +36,25 @@ export const upsertRecord = defineTool({
     if (prepared[matching.slug] === undefined) {
       throw new ToolError(`values must include ${matching.slug}, the value to match on.`);
     }
-    const { data } = await context.attio.assertRecord(target.slug, matching.slug, prepared);
+    const asserted: Record<string, unknown> = {};
+    const appended: Record<string, unknown> = {};
+    for (const [slug, value] of Object.entries(prepared)) {
+      const replacedByAssert = slug !== matching.slug && set.bySlug.get(slug)?.multi === true;
+      (replacedByAssert ? appended : asserted)[slug] = value;
+    }
+    let { data } = await context.attio.assertRecord(target.slug, matching.slug, asserted);
+    if (Object.keys(appended).length) {
+      const recordId = data.id.record_id;
+      try {
+        ({ data } = await context.attio.updateRecord(target.slug, recordId, appended));
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || error.revoked) throw error;
+        const outcome = error.unconfirmedWrite ? 'may or may not have been added' : 'were not added';
+        throw new ToolError(
+          `The ${target.singular.toLowerCase()} was saved (record_id ${recordId}), but ${Object.keys(appended).join(', ')} ${outcome}: ${error.message} Check it with get_record, then add them with update_record.`,
+        );
+      }
+    }
     return writtenRecord(context, set, target, data, Object.keys(prepared), 'Upserted');
   },
 });
