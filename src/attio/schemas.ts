@@ -120,7 +120,8 @@ export const RecordEntriesResponse = z.object({
   data: z.array(z.looseObject({ list_id: z.string(), list_api_slug: z.string(), entry_id: z.string() })),
 });
 
-const Actor = z.looseObject({ type: z.string().nullable(), id: z.string().nullable() });
+/** Attio leaves out (or nulls) the id and type of an actor it cannot name, such as the system. */
+const Actor = z.looseObject({ type: z.string().nullish(), id: z.string().nullish() });
 
 export const AttioNote = z.looseObject({
   id: z.looseObject({ note_id: z.string() }),

@@ -15,9 +15,9 @@ export const recordWriteOutput = { object: z.string(), record: RecordView };
 /** Shared by the record write tools. Resolves the object, its attributes and members, and converts the values to Attio's write shapes. */
 export async function prepareWrite(context: AttioToolContext, objectName: string, given: Record<string, unknown>) {
   const target = await context.catalog.object(objectName);
-  const [set, members] = await Promise.all([
-    context.catalog.attributes({ kind: 'objects', slug: target.slug }),
-    context.catalog.members(),
-  ]);
-  return { target, set, values: toWriteValues(set, given, members.lookup) };
+  const set = await context.catalog.attributes({ kind: 'objects', slug: target.slug });
+  // Members only for an owner: listing them needs Attio's user_management:read.
+  const owners = Object.keys(given).some((slug) => set.bySlug.get(slug)?.type === 'actor-reference');
+  const members = owners ? (await context.catalog.members()).lookup : new Map<string, string>();
+  return { target, set, values: toWriteValues(set, given, members) };
 }
