@@ -14,7 +14,9 @@
  *         <input name="email" type="email">   <button type="submit">Continue</button>
  *  2. POST /authorize/sign-in (application/x-www-form-urlencoded, fields above)
  *     Any email signs in: a seeded member's email (e.g. demo@example.com, Dana
- *     Demo) picks that member, another email creates a new workspace member.
+ *     Demo) picks that member, another email creates a new workspace member. The email picks
+ *     the workspace (workspaces.ts): its member's, "Fresh Start" for other @fresh.example
+ *     emails, else "Demo Workspace"; the token serves that workspace's data.
  *     Answers 200 HTML "Allow <app> to access Demo Workspace" with one form:
  *       <form method="post" action="/authorize/decision">
  *         hidden: ticket (one-time, 10 min), client_id, redirect_uri, state (if given)
@@ -39,8 +41,11 @@
  *  GET    /_standin/faults    pending fault rules;  DELETE /_standin/faults clears them.
  *  POST   /_standin/revoke    { token: "…" } or { all: true } → { revoked: n }. Revoked tokens
  *         get 401 on /v2 and { active: false } from /v2/self.
- *  POST   /_standin/reset     {} or { tokens: true } → restores the seed, clears faults and
- *         request counts (and with tokens: true, all codes and tokens).
+ *  POST   /_standin/reset     {} or { tokens: true } → restores both seeds and the default scopes,
+ *         clears faults and request counts (and with tokens: true, all codes and tokens).
+ *  POST   /_standin/scopes    { scopes: [...] } or { all: true } → the scopes of tokens issued from
+ *         now on; each /v2 operation needs the scopes of its OpenAPI `security` block (scopes.ts),
+ *         else 403 auth_error missing_scopes.  GET /_standin/scopes reads them.
  *  GET    /_standin/requests  { total, byPath: { "/v2/self": 2, … }, byRoute: { "GET /v2/self": 2 } }
  *         counts every /v2 request, including failed and faulted ones.
  *  DELETE /_standin/requests  resets the counts.   GET /_standin/health → { ok: true }.
@@ -54,12 +59,15 @@ import { registerListRoutes } from './lists.ts';
 import { registerNoteRoutes } from './notes.ts';
 import { registerOAuthRoutes } from './oauth.ts';
 import { registerObjectRoutes } from './objects.ts';
+import { openApiRequestValidation } from './openapi.ts';
 import { registerRecordPage } from './pages.ts';
 import { registerRecordRoutes } from './records.ts';
-import { createSeedStore } from './seed.ts';
+import { requireScopes } from './scopes.ts';
+import { registerSearchDelayRoutes, SearchDelay } from './search-delay.ts';
 import type { Store } from './store.ts';
 import { registerTaskRoutes } from './tasks.ts';
 import { registerWorkspaceRoutes } from './workspace.ts';
+import { Workspaces } from './workspaces.ts';
 
 export interface StandinClientOptions {
   clientId: string;
@@ -76,14 +84,23 @@ export interface AttioStandinOptions {
   redirectUris?: string[];
   /** Origin used in records' `web_url` (default https://app.attio.com). */
   baseUrl?: string;
+  /** Search lag: a record created or changed less than this many ms ago is not found (default 1000). */
+  searchDelayMs?: number;
 }
 
 export interface StandinState {
-  /** The current workspace data; replaced by reset(). */
+  /** The first workspace's data ("Demo Workspace"); replaced by reset(). */
   readonly store: Store;
+  /** Both workspaces: `workspaces.demo` (= store) and `workspaces.fresh` ("Fresh Start"). */
+  readonly workspaces: Workspaces;
   readonly auth: AuthState;
   readonly requests: RequestCounter;
-  /** Restores the seed, clears faults and request counts; `tokens: true` also drops codes and tokens. */
+  /** Search lag (ms), also set by `POST /_standin/search-delay { ms }`; kept across reset(). */
+  readonly searchDelay: SearchDelay;
+  /**
+   * Restores both seeds and the default token scopes, clears faults and request counts;
+   * `tokens: true` also drops codes and tokens.
+   */
   reset(options?: { tokens?: boolean }): void;
 }
 
@@ -110,16 +127,20 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
 
   const faults = new FaultController();
   const requests = new RequestCounter();
-  let store = createSeedStore({ webUrlBase });
+  const searchDelay = new SearchDelay(options.searchDelayMs);
+  const workspaces = new Workspaces(webUrlBase);
 
   const state: StandinState = {
     get store() {
-      return store;
+      return workspaces.demo;
     },
+    workspaces,
     auth,
     requests,
+    searchDelay,
     reset(resetOptions = {}) {
-      store = createSeedStore({ webUrlBase });
+      workspaces.reset();
+      auth.setScopes(null);
       faults.clear();
       requests.clear();
       if (resetOptions.tokens) auth.clearGrants();
@@ -127,8 +148,9 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
   };
 
   const deps: RouteDeps = {
-    store: () => store,
+    store: (c) => c.get('store'),
     appIdOf: (clientId) => auth.clients.get(clientId)?.appId ?? clientId,
+    searchDelayMs: () => searchDelay.ms,
   };
 
   const app = new Hono();
@@ -139,14 +161,19 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
       : c.text('Not found', 404),
   );
 
+  registerSearchDelayRoutes(app, searchDelay);
   registerControlRoutes(app, {
     faults,
     counter: requests,
     auth: () => auth,
     reset: (o) => state.reset(o),
-    memberIdForEmail: (email) => store.memberByEmail(email)?.id,
+    memberIdForEmail: (email) => workspaces.memberByEmail(email)?.member.id,
   });
-  registerOAuthRoutes(app, { auth: () => auth, store: () => store });
+  registerOAuthRoutes(app, {
+    auth: () => auth,
+    store: () => workspaces.demo,
+    storeForEmail: (email) => workspaces.storeForEmail(email),
+  });
 
   const api = new Hono<AppEnv>();
   api.onError((error) => internalError(error));
@@ -156,9 +183,20 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
   );
   api.use(
     '*',
-    requireToken(() => auth),
+    requireToken(
+      () => auth,
+      (token) => workspaces.storeForToken(token),
+    ),
   );
-  registerWorkspaceRoutes(api, { ...deps, auth: () => auth });
+  // Each operation's OAuth scopes, from Attio's OpenAPI `security` blocks (scopes.ts).
+  api.use('*', requireScopes());
+  // Every request is held to Attio's published request schemas (attio-ts-sdk) before a route sees it.
+  api.use('*', openApiRequestValidation());
+  registerWorkspaceRoutes(api, {
+    ...deps,
+    auth: () => auth,
+    storeForToken: (token) => workspaces.storeForToken(token),
+  });
   registerObjectRoutes(api, deps);
   registerRecordRoutes(api, deps);
   registerListRoutes(api, deps);
@@ -166,6 +204,6 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
   registerTaskRoutes(api, deps);
   app.route('/v2', api);
 
-  registerRecordPage(app, () => store);
+  registerRecordPage(app, (slug) => workspaces.bySlug(slug));
   return { app, state, faults };
 }

@@ -3,6 +3,8 @@
 // access tokens never expire (Attio's don't) until revoked.
 import type { MiddlewareHandler } from 'hono';
 import { unauthorized } from './errors.ts';
+import { DEFAULT_SCOPES } from './scopes.ts';
+import type { Store } from './store.ts';
 import { randomHex, randomUuid } from './util.ts';
 
 export interface OAuthClient {
@@ -20,6 +22,7 @@ export interface SignInTicket {
   redirectUri: string;
   state: string | null;
   memberId: string;
+  workspaceId?: string;
   expiresAt: number;
 }
 
@@ -28,6 +31,7 @@ export interface AuthorizationCode {
   clientId: string;
   redirectUri: string;
   memberId: string;
+  workspaceId?: string;
   expiresAt: number;
   used: boolean;
 }
@@ -39,19 +43,16 @@ export interface AccessToken {
   /** Issued-at, seconds since the epoch. */
   iat: number;
   revoked: boolean;
+  /** The app's scopes when the token was issued (Attio's `scope` in /v2/self). */
+  scopes: string[];
+  /** The workspace the member signed in to; unset: the workspace that holds the member. */
+  workspaceId?: string;
 }
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const TICKET_TTL_MS = 10 * 60 * 1000;
-export const TOKEN_SCOPE = [
-  'record_permission:read-write',
-  'object_configuration:read',
-  'list_entry:read-write',
-  'list_configuration:read',
-  'note:read-write',
-  'task:read-write',
-  'user_management:read',
-].join(' ');
+/** The default scopes, space-separated (as `GET /v2/self` reports them). */
+export const TOKEN_SCOPE = DEFAULT_SCOPES.join(' ');
 
 export const DEFAULT_CLIENT = {
   clientId: 'dev-attio-client',
@@ -65,6 +66,8 @@ export class AuthState {
   readonly tickets = new Map<string, SignInTicket>();
   readonly codes = new Map<string, AuthorizationCode>();
   readonly tokens = new Map<string, AccessToken>();
+  /** Scopes of the tokens issued from now on (the app's configured scopes); see setScopes. */
+  nextScopes: string[] = [...DEFAULT_SCOPES];
   /** Injectable clock for tests of code expiry. */
   now: () => number = () => Date.now();
 
@@ -80,7 +83,13 @@ export class AuthState {
     });
   }
 
-  createTicket(clientId: string, redirectUri: string, state: string | null, memberId: string): SignInTicket {
+  createTicket(
+    clientId: string,
+    redirectUri: string,
+    state: string | null,
+    memberId: string,
+    workspaceId?: string,
+  ): SignInTicket {
     const ticket: SignInTicket = {
       ticket: randomHex(24),
       clientId,
@@ -89,6 +98,7 @@ export class AuthState {
       memberId,
       expiresAt: this.now() + TICKET_TTL_MS,
     };
+    if (workspaceId !== undefined) ticket.workspaceId = workspaceId;
     this.tickets.set(ticket.ticket, ticket);
     return ticket;
   }
@@ -101,7 +111,7 @@ export class AuthState {
     return ticket;
   }
 
-  issueCode(clientId: string, redirectUri: string, memberId: string): AuthorizationCode {
+  issueCode(clientId: string, redirectUri: string, memberId: string, workspaceId?: string): AuthorizationCode {
     const code: AuthorizationCode = {
       code: randomHex(24),
       clientId,
@@ -110,18 +120,26 @@ export class AuthState {
       expiresAt: this.now() + CODE_TTL_MS,
       used: false,
     };
+    if (workspaceId !== undefined) code.workspaceId = workspaceId;
     this.codes.set(code.code, code);
     return code;
   }
 
-  issueToken(clientId: string, memberId: string): AccessToken {
+  /** Like an Attio app whose scopes were changed: tokens issued from now on carry these. `null`: all (the default). */
+  setScopes(scopes: readonly string[] | null): void {
+    this.nextScopes = scopes === null ? [...DEFAULT_SCOPES] : [...new Set(scopes)];
+  }
+
+  issueToken(clientId: string, memberId: string, workspaceId?: string): AccessToken {
     const token: AccessToken = {
       token: randomHex(32),
       clientId,
       memberId,
       iat: Math.floor(this.now() / 1000),
       revoked: false,
+      scopes: [...this.nextScopes],
     };
+    if (workspaceId !== undefined) token.workspaceId = workspaceId;
     this.tokens.set(token.token, token);
     return token;
   }
@@ -175,10 +193,14 @@ export function tokenFromHeader(header: string | undefined): string | null {
   return null;
 }
 
-export type AppEnv = { Variables: { token: AccessToken } };
+/** `store`: the workspace of the request's token (set with the token). */
+export type AppEnv = { Variables: { token: AccessToken; store: Store } };
 
-/** Requires a valid access token on every /v2 route except /v2/self (which answers {active:false}). */
-export function requireToken(auth: () => AuthState): MiddlewareHandler<AppEnv> {
+/**
+ * Requires a valid access token on every /v2 route except /v2/self (which answers {active:false}),
+ * and puts the token and its workspace's store on the context.
+ */
+export function requireToken(auth: () => AuthState, storeOf: (token: AccessToken) => Store): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const raw = tokenFromHeader(c.req.header('authorization'));
     if (c.req.path === '/v2/self' && raw !== null) return next();
@@ -190,6 +212,7 @@ export function requireToken(auth: () => AuthState): MiddlewareHandler<AppEnv> {
     const token = auth().lookup(raw);
     if (!token) throw unauthorized('The access token provided is invalid, or has been revoked.');
     c.set('token', token);
+    c.set('store', storeOf(token));
     return next();
   };
 }

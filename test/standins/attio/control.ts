@@ -4,6 +4,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { type AppEnv, type AuthState, tokenFromHeader } from './auth.ts';
 import { AttioError, jsonResponse } from './errors.ts';
+import { KNOWN_SCOPES } from './scopes.ts';
 
 export type FaultStatus = 429 | 500 | 502 | 503;
 
@@ -150,6 +151,10 @@ const revokeSchema = z.object({
   all: z.boolean().optional(),
 });
 const resetSchema = z.object({ tokens: z.boolean().optional() });
+const scopesSchema = z.union([
+  z.object({ scopes: z.array(z.enum(KNOWN_SCOPES)) }).strict(),
+  z.object({ all: z.literal(true) }).strict(),
+]);
 
 async function jsonBody(request: Request): Promise<unknown> {
   const text = await request.text();
@@ -216,6 +221,20 @@ export function registerControlRoutes(app: Hono, deps: ControlDeps): void {
     deps.reset({ tokens: parsed.data.tokens ?? false });
     return jsonResponse({ ok: true });
   });
+
+  // The scopes of the tokens issued from now on, as an Attio app configured with these scopes.
+  app.post('/_standin/scopes', async (c) => {
+    const parsed = scopesSchema.safeParse(await jsonBody(c.req.raw));
+    if (!parsed.success) {
+      return badRequest(
+        `Body must be { "scopes": [...] } (Attio scope names, e.g. "record_permission:read") or { "all": true }.`,
+      );
+    }
+    deps.auth().setScopes('scopes' in parsed.data ? parsed.data.scopes : null);
+    return jsonResponse({ scopes: deps.auth().nextScopes });
+  });
+
+  app.get('/_standin/scopes', () => jsonResponse({ scopes: deps.auth().nextScopes }));
 
   app.get('/_standin/requests', () => jsonResponse(deps.counter.toJSON()));
 

@@ -68,8 +68,39 @@ export function parseFilter(store: Store, parent: ParentRef, raw: unknown): Filt
   return children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
 }
 
+const LOGICAL_KEYS = new Set(['$and', '$or', '$not']);
+
+/**
+ * Shapes the attribute-type pages require beyond operators: actor references "can only be
+ * filtered using both the `referenced_actor_type` and `referenced_actor_id` properties"
+ * (attribute-types-actor-reference#filtering); record references are filtered by `target_object`
+ * and `target_record_id` (attribute-types-record-reference#filtering), no shorthand documented.
+ */
+function checkReferenceShape(attribute: AttributeDef, raw: unknown): void {
+  const slug = attribute.api_slug;
+  if (attribute.type === 'actor-reference') {
+    const keys = isPlainObject(raw) ? Object.keys(raw).filter((k) => !LOGICAL_KEYS.has(k)) : null;
+    if (keys?.length === 0) return;
+    const both = keys?.length === 2 && keys.includes('referenced_actor_type') && keys.includes('referenced_actor_id');
+    if (!both) {
+      throw filterError(
+        `Actor reference attribute "${slug}" can only be filtered using both "referenced_actor_type" and "referenced_actor_id".`,
+      );
+    }
+  }
+  if (attribute.type === 'record-reference') {
+    const keys = isPlainObject(raw) ? Object.keys(raw).filter((k) => !LOGICAL_KEYS.has(k)) : null;
+    if (keys === null || keys.some((k) => k.startsWith('$'))) {
+      throw filterError(
+        `Record reference attribute "${slug}" must be filtered by "target_object" and/or "target_record_id", e.g. { "target_object": "companies", "target_record_id": "…" }.`,
+      );
+    }
+  }
+}
+
 function parseValueCond(store: Store, attribute: AttributeDef, raw: unknown): ValueCond {
   const fallback = defaultProperty(attribute.type);
+  checkReferenceShape(attribute, raw);
   if (!isPlainObject(raw)) return makeOp(store, attribute, fallback, '$eq', raw);
   const children: ValueCond[] = [];
   for (const [key, value] of Object.entries(raw)) {
@@ -119,8 +150,13 @@ function parsePropertyCond(store: Store, attribute: AttributeDef, property: Prop
 function makeOp(store: Store, attribute: AttributeDef, property: PropertyDesc, op: PropOp, raw: unknown): ValueCond {
   const where = `attribute "${attribute.api_slug}" (${attribute.type})`;
   if (!property.ops.includes(op)) {
+    const supported = property.ops.length > 0 ? property.ops.join(', ') : 'none (it can only be sorted on)';
+    const hint =
+      attribute.type === 'status' || attribute.type === 'select'
+        ? ' To match one of several values, combine equality filters with "$or".'
+        : '';
     throw filterError(
-      `The operator "${op}" is not supported on property "${property.name}" of ${where}. Supported operators: ${property.ops.join(', ')}.`,
+      `The operator "${op}" is not supported on property "${property.name}" of ${where}. Supported operators: ${supported}.${hint}`,
     );
   }
   if (op === '$not_empty') {
@@ -133,6 +169,9 @@ function makeOp(store: Store, attribute: AttributeDef, property: PropertyDesc, o
   }
   return { kind: 'op', property, op, operand: normalizeOperand(store, property, op, raw, where) };
 }
+
+const DATE_ONLY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const HAS_TIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 
 function normalizeOperand(store: Store, property: PropertyDesc, op: PropOp, raw: unknown, where: string): Scalar {
   const fail = (expected: string): never => {
@@ -169,13 +208,26 @@ function normalizeOperand(store: Store, property: PropertyDesc, op: PropOp, raw:
       if (raw === 'true' || raw === 'false') return raw === 'true';
       return fail('a boolean');
     case 'date': {
-      const date = typeof raw === 'string' ? normalizeDate(raw) : null;
+      // "Attio exclusively works with the ISO 8601 format, i.e. YYYY-MM-DD" (attribute-types-date).
+      const date = typeof raw === 'string' && DATE_ONLY_RE.test(raw.trim()) ? normalizeDate(raw) : null;
       if (!date) return fail('an ISO 8601 date (YYYY-MM-DD)');
       return date;
     }
     case 'timestamp': {
+      // "Unlike when writing timestamp values, both date and time components must be specified."
+      if (typeof raw === 'string' && DATE_ONLY_RE.test(raw.trim().slice(0, 10)) && !HAS_TIME_RE.test(raw.trim())) {
+        throw filterError(
+          `Invalid value for "${op}" on property "${property.name}" of ${where}: timestamp filters need both a date and a time (e.g. "2023-11-24T08:00:00Z"), received "${raw}".`,
+        );
+      }
+      const ms = typeof raw === 'string' && HAS_TIME_RE.test(raw.trim()) ? timestampToMs(raw) : null;
+      if (ms === null) return fail('an ISO 8601 timestamp with a date and a time');
+      return ms;
+    }
+    case 'history': {
+      // The status and select pages filter active_from with a date ("$gte": "2023-11-20").
       const ms = typeof raw === 'string' ? timestampToMs(raw) : null;
-      if (ms === null) return fail('an ISO 8601 timestamp');
+      if (ms === null) return fail('an ISO 8601 date or timestamp');
       return ms;
     }
   }
@@ -341,6 +393,7 @@ function equals(property: PropertyDesc, operand: Scalar, actual: PropValue): boo
     case 'ci-string':
       return typeof actual === 'string' && actual.toLowerCase() === operand;
     case 'timestamp':
+    case 'history':
       return typeof actual === 'string' && timestampToMs(actual) === operand;
     default:
       return actual === operand;
@@ -348,7 +401,7 @@ function equals(property: PropertyDesc, operand: Scalar, actual: PropValue): boo
 }
 
 function compare(property: PropertyDesc, actual: PropValue, operand: Scalar): number | null {
-  if (property.kind === 'timestamp') {
+  if (property.kind === 'timestamp' || property.kind === 'history') {
     const ms = typeof actual === 'string' ? timestampToMs(actual) : null;
     return ms === null || typeof operand !== 'number' ? null : ms - operand;
   }

@@ -7,10 +7,12 @@ import type { WriteContext } from './model.ts';
 import type { Store } from './store.ts';
 import { nowTimestamp } from './util.ts';
 
-/** What route modules need: the current store (replaced by /_standin/reset). */
+/** What route modules need: the store of the request's workspace (the token's; replaced by /_standin/reset). */
 export interface RouteDeps {
-  store: () => Store;
+  store: (c: Context<AppEnv>) => Store;
   appIdOf: (clientId: string) => string;
+  /** How long a new or changed record stays out of search results (ms); absent = 0. */
+  searchDelayMs?: () => number;
 }
 
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {

@@ -45,23 +45,27 @@ function resolveParentRecord(
   if (object.id !== list.parent_object_id) {
     throw valueNotFound(`List "${list.api_slug}" does not accept records of object "${object.api_slug}".`);
   }
-  const record = store.requireRecord(object, recordId);
+  // Attio documents 400 value_not_found for an unknown parent record (POST /v2/lists/{list}/entries).
+  const record = store.records.get(recordId);
+  if (!record || record.object_id !== object.id) {
+    throw valueNotFound(`Parent record with slug/ID "${recordId}" not found.`);
+  }
   return { objectId: object.id, recordId: record.id };
 }
 
 export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
-  api.get('/lists', () => {
-    const store = deps.store();
+  api.get('/lists', (c) => {
+    const store = deps.store(c);
     return jsonResponse({ data: [...store.lists.values()].map((l) => renderList(store, l)) });
   });
 
   api.get('/lists/:list', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     return jsonResponse({ data: renderList(store, store.requireList(c.req.param('list'))) });
   });
 
   api.post('/lists/:list/entries/query', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const list = store.requireList(c.req.param('list'));
     const body = await parseBody(c, querySchema);
     const rows = runQuery(store, { kind: 'list', id: list.id }, store.entriesOf(list.id), body);
@@ -96,7 +100,7 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
 
   // Add a record to a list (a record may appear in a list more than once).
   api.post('/lists/:list/entries', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const list = store.requireList(c.req.param('list'));
     const body = await parseBody(c, createEntrySchema);
     const parent = resolveParentRecord(store, list, body.data.parent_object, body.data.parent_record_id);
@@ -104,9 +108,10 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     return jsonResponse({ data: renderEntry(store, entry) });
   });
 
-  // Assert by parent record: update its entry (multiselect values added) or create one.
+  // Assert by parent record: update its entry or create one. On an update every multiselect value
+  // given is "created or deleted as necessary" (OpenAPI PUT /v2/lists/{list}/entries): replaced.
   api.put('/lists/:list/entries', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const list = store.requireList(c.req.param('list'));
     const body = await parseBody(c, createEntrySchema);
     const parent = resolveParentRecord(store, list, body.data.parent_object, body.data.parent_record_id);
@@ -117,21 +122,21 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     }
     const found = existing[0];
     if (found) {
-      applyValues(store, { kind: 'list', id: list.id }, found, body.data.entry_values, 'append', ctx);
+      applyValues(store, { kind: 'list', id: list.id }, found, body.data.entry_values, 'replace', ctx);
       return jsonResponse({ data: renderEntry(store, found) });
     }
     return jsonResponse({ data: renderEntry(store, createEntry(store, list, parent, body.data.entry_values, ctx)) });
   });
 
   api.get('/lists/:list/entries/:entry_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const list = store.requireList(c.req.param('list'));
     return jsonResponse({ data: renderEntry(store, store.requireEntry(list, c.req.param('entry_id'))) });
   });
 
   for (const method of ['patch', 'put'] as const) {
     api[method]('/lists/:list/entries/:entry_id', async (c) => {
-      const store = deps.store();
+      const store = deps.store(c);
       const list = store.requireList(c.req.param('list'));
       const entry = store.requireEntry(list, c.req.param('entry_id'));
       const body = await parseBody(c, updateEntrySchema);
@@ -149,7 +154,7 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   }
 
   api.delete('/lists/:list/entries/:entry_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const list = store.requireList(c.req.param('list'));
     const entry = store.requireEntry(list, c.req.param('entry_id'));
     store.entries.delete(entry.id);
@@ -157,7 +162,7 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.get('/lists/:list/entries/:entry_id/attributes/:attribute/values', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const list = store.requireList(c.req.param('list'));
     const entry = store.requireEntry(list, c.req.param('entry_id'));
     const attribute = store.requireAttribute({ kind: 'list', id: list.id }, c.req.param('attribute'));

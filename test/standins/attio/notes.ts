@@ -45,7 +45,7 @@ function requireNote(store: Store, id: string): Note {
 
 export function registerNoteRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   api.get('/notes', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const limit = queryInt(c, 'limit', { fallback: 10, min: 1, max: 50 });
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
     const parentObject = c.req.query('parent_object');
@@ -60,7 +60,7 @@ export function registerNoteRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.post('/notes', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const body = await parseBody(c, createNoteSchema);
     const object = store.requireObject(body.data.parent_object);
     const record = store.requireRecord(object, body.data.parent_record_id);
@@ -90,12 +90,12 @@ export function registerNoteRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.get('/notes/:note_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     return jsonResponse({ data: renderNote(store, requireNote(store, c.req.param('note_id'))) });
   });
 
   api.delete('/notes/:note_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const note = requireNote(store, c.req.param('note_id'));
     store.notes.delete(note.id);
     return jsonResponse({});

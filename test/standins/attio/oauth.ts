@@ -11,7 +11,10 @@ import { nowTimestamp, randomUuid } from './util.ts';
 
 interface OAuthDeps {
   auth: () => AuthState;
+  /** The workspace named before an email is given (the first, "Demo Workspace"). */
   store: () => Store;
+  /** The workspace an email signs in to (see workspaces.ts). */
+  storeForEmail: (email: string) => Store;
 }
 
 const STYLE = `
@@ -160,7 +163,6 @@ export function registerOAuthRoutes(app: Hono, deps: OAuthDeps): void {
 
   app.post('/authorize/sign-in', async (c) => {
     const auth = deps.auth();
-    const store = deps.store();
     const form = await formFields(c);
     const client = checkClient(auth, form.client_id, form.redirect_uri);
     if (typeof client === 'string' || form.redirect_uri === undefined) {
@@ -174,10 +176,11 @@ export function registerOAuthRoutes(app: Hono, deps: OAuthDeps): void {
     const email = (form.email ?? '').trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
       return c.html(
-        signInPage(client, form.redirect_uri, state, store.workspace.name, 'Enter a valid email address.'),
+        signInPage(client, form.redirect_uri, state, deps.store().workspace.name, 'Enter a valid email address.'),
         400,
       );
     }
+    const store = deps.storeForEmail(email);
     let member = store.memberByEmail(email);
     if (!member) {
       const name = nameFromEmail(email);
@@ -195,7 +198,7 @@ export function registerOAuthRoutes(app: Hono, deps: OAuthDeps): void {
     if (member.access_level === 'suspended') {
       return errorPage(c, 'Account suspended', `${member.email_address} is suspended in ${store.workspace.name}.`, 403);
     }
-    const ticket = auth.createTicket(client.clientId, form.redirect_uri, state, member.id);
+    const ticket = auth.createTicket(client.clientId, form.redirect_uri, state, member.id, store.workspace.id);
     return c.html(consentPage(client, member, store.workspace.name, ticket.ticket, form.redirect_uri, state));
   });
 
@@ -216,7 +219,7 @@ export function registerOAuthRoutes(app: Hono, deps: OAuthDeps): void {
       return errorPage(c, 'Invalid authorization request', 'The request does not match this sign-in.');
     }
     if (form.decision === 'allow') {
-      const code = auth.issueCode(ticket.clientId, ticket.redirectUri, ticket.memberId);
+      const code = auth.issueCode(ticket.clientId, ticket.redirectUri, ticket.memberId, ticket.workspaceId);
       return c.redirect(redirectWith(ticket.redirectUri, { code: code.code, state: ticket.state }), 302);
     }
     if (form.decision === 'deny') {
@@ -288,7 +291,7 @@ export function registerOAuthRoutes(app: Hono, deps: OAuthDeps): void {
       );
     }
     code.used = true;
-    const token = auth.issueToken(client.clientId, code.memberId);
+    const token = auth.issueToken(client.clientId, code.memberId, code.workspaceId);
     return jsonResponse({ access_token: token.token, token_type: 'Bearer' }, 200, {
       'cache-control': 'no-store',
       pragma: 'no-cache',

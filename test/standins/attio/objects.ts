@@ -14,13 +14,13 @@ function resolveParent(store: Store, target: 'objects' | 'lists', identifier: st
 }
 
 export function registerObjectRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
-  api.get('/objects', () => {
-    const store = deps.store();
+  api.get('/objects', (c) => {
+    const store = deps.store(c);
     return jsonResponse({ data: [...store.objects.values()].map((o) => renderObject(store, o)) });
   });
 
   api.get('/objects/:object', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     return jsonResponse({ data: renderObject(store, store.requireObject(c.req.param('object'))) });
   });
 
@@ -28,7 +28,7 @@ export function registerObjectRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const base = `/${target}/:identifier/attributes`;
 
     api.get(base, (c) => {
-      const store = deps.store();
+      const store = deps.store(c);
       const parent = resolveParent(store, target, param(c, 'identifier'));
       const showArchived = queryBool(c, 'show_archived') ?? false;
       const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
@@ -38,14 +38,14 @@ export function registerObjectRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     });
 
     api.get(`${base}/:attribute`, (c) => {
-      const store = deps.store();
+      const store = deps.store(c);
       const parent = resolveParent(store, target, param(c, 'identifier'));
       return jsonResponse({ data: renderAttribute(store, store.requireAttribute(parent, param(c, 'attribute'))) });
     });
 
     // Select options; a status attribute keeps its values at /statuses and answers [] here.
     api.get(`${base}/:attribute/options`, (c) => {
-      const store = deps.store();
+      const store = deps.store(c);
       const parent = resolveParent(store, target, param(c, 'identifier'));
       const attribute = store.requireAttribute(parent, param(c, 'attribute'));
       const showArchived = queryBool(c, 'show_archived') ?? false;
@@ -58,7 +58,7 @@ export function registerObjectRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     });
 
     api.get(`${base}/:attribute/statuses`, (c) => {
-      const store = deps.store();
+      const store = deps.store(c);
       const parent = resolveParent(store, target, param(c, 'identifier'));
       const attribute = store.requireAttribute(parent, param(c, 'attribute'));
       const showArchived = queryBool(c, 'show_archived') ?? false;

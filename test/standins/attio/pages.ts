@@ -27,11 +27,12 @@ function summarize(value: unknown): string {
   return JSON.stringify(v);
 }
 
-export function registerRecordPage(app: Hono, store: () => Store): void {
+/** `storeForSlug`: the workspace whose slug starts the page's path (each workspace's `web_url`s use its slug). */
+export function registerRecordPage(app: Hono, storeForSlug: (slug: string) => Store | undefined): void {
   app.get('/:workspace/:segment/:record_id/overview', (c) => {
-    const s = store();
-    const record = s.records.get(c.req.param('record_id'));
-    if (c.req.param('workspace') !== s.workspace.slug || !record) return c.text('Not found', 404);
+    const s = storeForSlug(c.req.param('workspace'));
+    const record = s?.records.get(c.req.param('record_id'));
+    if (!s || !record) return c.text('Not found', 404);
     const values = renderValues(s, { kind: 'object', id: record.object_id }, record);
     const rows = Object.entries(values)
       .filter(([, list]) => list.length > 0)

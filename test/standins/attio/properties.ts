@@ -1,6 +1,9 @@
 // Filterable / sortable properties of each attribute type, as documented per
 // attribute type by Attio (e.g. email-address: email_address, email_domain, ...).
 // The first property of a type is its default (used by shorthand filters and sorts).
+// The operators of each property follow the "Filtering" section of that type's page at
+// https://docs.attio.com/docs/attribute-types/ (see README "Filter operators by type"):
+// a property with no operators can be sorted on but not filtered.
 import type { AttributeDef, AttributeType, StoredValue, ValueData } from './model.ts';
 import type { Store } from './store.ts';
 
@@ -35,7 +38,8 @@ export type PropertyKind =
   | 'ci-string' // normalized lowercase (emails, domains)
   | 'number'
   | 'date'
-  | 'timestamp'
+  | 'timestamp' // filters need a date and a time (attribute-types-timestamp#filtering)
+  | 'history' // active_from / active_until: a date or a timestamp (attribute-types-status#filtering)
   | 'boolean'
   | 'option' // select option / status: matched by title or ID
   | 'object' // target_object: matched by object slug or ID
@@ -59,6 +63,15 @@ export interface PropertyDesc {
 const STRING_OPS: readonly PropOp[] = ['$eq', '$in', '$contains', '$starts_with', '$ends_with', '$not_empty'];
 const COMPARABLE_OPS: readonly PropOp[] = ['$eq', '$in', '$lt', '$lte', '$gt', '$gte', '$not_empty'];
 const EQ_OPS: readonly PropOp[] = ['$eq', '$in', '$not_empty'];
+/** Status, select, actor reference: equality only; several values through `$or`. */
+const EQ_ONLY: readonly PropOp[] = ['$eq'];
+/** Number, currency, date, timestamp: "$eq, $gt, $gte, $lt, $lte" (their pages list exactly these). */
+const ORDER_OPS: readonly PropOp[] = ['$eq', '$lt', '$lte', '$gt', '$gte'];
+/** `active_from` / `active_until` of status and select values. */
+const HISTORY_OPS: readonly PropOp[] = ['$lt', '$lte', '$gt', '$gte'];
+/** Record reference `target_record_id`: exact equality and `$in`. */
+const REFERENCE_OPS: readonly PropOp[] = ['$eq', '$in'];
+const SORT_ONLY: readonly PropOp[] = [];
 
 type Getter = (data: ValueData, attribute: AttributeDef, store: Store) => PropValue;
 
@@ -76,10 +89,21 @@ function field(name: string): Getter {
 
 const activeFrom: PropertyDesc = {
   name: 'active_from',
-  kind: 'timestamp',
-  ops: COMPARABLE_OPS,
+  kind: 'history',
+  ops: HISTORY_OPS,
   get: (value) => value.active_from,
 };
+
+/** The stand-in keeps no value history: every value it returns is active (`active_until: null`). */
+const activeUntil: PropertyDesc = {
+  name: 'active_until',
+  kind: 'history',
+  ops: HISTORY_OPS,
+  get: () => null,
+};
+
+/** Only status and select document `active_from` filters. */
+const HISTORY_TYPES = new Set<AttributeType>(['status', 'select']);
 
 function stringProps(kind: 'string' | 'ci-string', names: string[]): PropertyDesc[] {
   return names.map((n) => prop(n, kind, STRING_OPS, field(n)));
@@ -87,17 +111,18 @@ function stringProps(kind: 'string' | 'ci-string', names: string[]): PropertyDes
 
 const BY_TYPE: Record<AttributeType, PropertyDesc[]> = {
   text: [prop('value', 'string', STRING_OPS, field('value'))],
-  number: [prop('value', 'number', COMPARABLE_OPS, field('value'))],
+  number: [prop('value', 'number', ORDER_OPS, field('value'))],
   rating: [prop('value', 'number', COMPARABLE_OPS, field('value'))],
   checkbox: [prop('value', 'boolean', EQ_OPS, field('value'))],
-  date: [prop('value', 'date', COMPARABLE_OPS, field('value'))],
-  timestamp: [prop('value', 'timestamp', COMPARABLE_OPS, field('value'))],
+  date: [prop('value', 'date', ORDER_OPS, field('value'))],
+  timestamp: [prop('value', 'timestamp', ORDER_OPS, field('value'))],
   currency: [
-    prop('currency_value', 'number', COMPARABLE_OPS, field('currency_value')),
-    prop('currency_code', 'string', EQ_OPS, (_d, attribute) => attribute.currency_code),
+    prop('currency_value', 'number', ORDER_OPS, field('currency_value')),
+    // Shared by every value of the attribute; the docs filter currencies "by their value" only.
+    prop('currency_code', 'string', SORT_ONLY, (_d, attribute) => attribute.currency_code),
   ],
   select: [
-    prop('option', 'option', EQ_OPS, (data, attribute) => {
+    prop('option', 'option', EQ_ONLY, (data, attribute) => {
       if (data.type !== 'select') return null;
       const index = attribute.options.findIndex((o) => o.id === data.option_id);
       const option = attribute.options[index];
@@ -105,7 +130,7 @@ const BY_TYPE: Record<AttributeType, PropertyDesc[]> = {
     }),
   ],
   status: [
-    prop('status', 'option', EQ_OPS, (data, attribute) => {
+    prop('status', 'option', EQ_ONLY, (data, attribute) => {
       if (data.type !== 'status') return null;
       const index = attribute.statuses.findIndex((s) => s.id === data.status_id);
       const status = attribute.statuses[index];
@@ -113,14 +138,14 @@ const BY_TYPE: Record<AttributeType, PropertyDesc[]> = {
     }),
   ],
   'record-reference': [
-    prop('target_record_id', 'id', EQ_OPS, field('target_record_id')),
-    prop('target_object', 'object', EQ_OPS, (data, _a, store) =>
+    prop('target_record_id', 'id', REFERENCE_OPS, field('target_record_id')),
+    prop('target_object', 'object', EQ_ONLY, (data, _a, store) =>
       data.type === 'record-reference' ? (store.objects.get(data.target_object_id)?.api_slug ?? null) : null,
     ),
   ],
   'actor-reference': [
-    prop('referenced_actor_id', 'id', EQ_OPS, field('referenced_actor_id')),
-    prop('referenced_actor_type', 'string', EQ_OPS, field('referenced_actor_type')),
+    prop('referenced_actor_id', 'id', EQ_ONLY, field('referenced_actor_id')),
+    prop('referenced_actor_type', 'string', EQ_ONLY, field('referenced_actor_type')),
   ],
   domain: stringProps('ci-string', ['domain', 'root_domain']),
   'email-address': stringProps('ci-string', [
@@ -148,7 +173,7 @@ const BY_TYPE: Record<AttributeType, PropertyDesc[]> = {
 };
 
 export function propertiesOf(type: AttributeType): PropertyDesc[] {
-  return [...BY_TYPE[type], activeFrom];
+  return HISTORY_TYPES.has(type) ? [...BY_TYPE[type], activeFrom, activeUntil] : BY_TYPE[type];
 }
 
 export function defaultProperty(type: AttributeType): PropertyDesc {

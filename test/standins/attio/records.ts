@@ -9,7 +9,7 @@ import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './h
 import type { AttributeDef, EntryRow, ParentRef, RecordRow, WriteContext } from './model.ts';
 import { parseSorts, sortRows, sortSchema } from './sorts.ts';
 import type { Store } from './store.ts';
-import { randomUuid } from './util.ts';
+import { randomUuid, timestampToMs } from './util.ts';
 import { applyValues, findRecordByMatch, renderRecord, renderValue } from './values.ts';
 
 export const querySchema = z.object({
@@ -25,7 +25,7 @@ const valuesBodySchema = z.object({
 });
 
 const searchSchema = z.object({
-  query: z.string(),
+  query: z.string().max(256),
   objects: z.array(z.string()).min(1),
   request_as: z.union([
     z.object({ type: z.literal('workspace') }),
@@ -80,6 +80,21 @@ function searchText(store: Store, record: RecordRow, fields: SearchFields): stri
   return out;
 }
 
+/**
+ * When the search index last saw a change to the record: its creation, or the newest value of
+ * an attribute search matches on (a rename, a new domain, email or phone).
+ */
+function lastSearchChange(store: Store, record: RecordRow, fields: SearchFields): number {
+  let latest = timestampToMs(record.created_at) ?? 0;
+  for (const attribute of fields.name ? [fields.name, ...fields.contacts] : fields.contacts) {
+    for (const value of store.valuesOf(attribute, record)) {
+      const at = timestampToMs(value.active_from);
+      if (at !== null && at > latest) latest = at;
+    }
+  }
+  return latest;
+}
+
 function renderSearchResult(store: Store, record: RecordRow): Record<string, unknown> {
   const slug = store.objects.get(record.object_id)?.api_slug ?? '';
   const result: Record<string, unknown> = {
@@ -127,7 +142,7 @@ function createRecord(store: Store, objectId: string, values: Record<string, unk
 
 export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   api.post('/objects/records/search', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const body = await parseBody(c, searchSchema);
     const objects = body.objects.map((ref) => {
       const object = store.findObject(ref);
@@ -146,10 +161,14 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
       .split(/\s+/)
       .filter((t) => t.length > 0);
     const phrase = terms.join(' ');
+    // Eventually consistent: records created or changed within the lag are not indexed yet.
+    const delayMs = deps.searchDelayMs?.() ?? 0;
+    const indexedBefore = Date.now() - delayMs;
     const scored: { record: RecordRow; score: number }[] = [];
     for (const object of objects) {
       const fields = searchFields(store, object.id);
       for (const record of store.recordsOf(object.id)) {
+        if (delayMs > 0 && lastSearchChange(store, record, fields) > indexedBefore) continue;
         const haystack = searchText(store, record, fields);
         if (!terms.every((term) => haystack.some((h) => h.includes(term)))) continue;
         // Rank name matches (exact, then prefix) above matches on domains, emails or phones.
@@ -164,7 +183,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.post('/objects/:object/records/query', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const object = store.requireObject(c.req.param('object'));
     const body = await parseBody(c, querySchema);
     const rows = runQuery(store, { kind: 'object', id: object.id }, store.recordsOf(object.id), body);
@@ -172,16 +191,19 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.post('/objects/:object/records', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const object = store.requireObject(c.req.param('object'));
     const body = await parseBody(c, valuesBodySchema);
     const record = createRecord(store, object.id, body.data.values, writeContext(c, deps));
     return jsonResponse({ data: renderRecord(store, record) });
   });
 
-  // Assert: create, or update the record matching `matching_attribute` (multiselect values are added).
+  // Assert: create, or update the record matching `matching_attribute`. On an update the matching
+  // attribute's values are added, and every other multiselect attribute given is replaced ("all values
+  // will be either created or deleted as necessary"), relationship pairs included (OpenAPI
+  // PUT /v2/objects/{object}/records).
   api.put('/objects/:object/records', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const object = store.requireObject(c.req.param('object'));
     const parent: ParentRef = { kind: 'object', id: object.id };
     const matching = c.req.query('matching_attribute');
@@ -209,7 +231,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const ctx = writeContext(c, deps);
     const existing = findRecordByMatch(store, object.id, attribute.api_slug, matchValue);
     if (existing) {
-      applyValues(store, parent, existing, body.data.values, 'append', ctx);
+      applyValues(store, parent, existing, body.data.values, 'replace', ctx, attribute.id);
       return jsonResponse({ data: renderRecord(store, existing) });
     }
     const record = createRecord(store, object.id, body.data.values, ctx);
@@ -217,14 +239,14 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.get('/objects/:object/records/:record_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const object = store.requireObject(c.req.param('object'));
     return jsonResponse({ data: renderRecord(store, store.requireRecord(object, c.req.param('record_id'))) });
   });
 
   for (const method of ['patch', 'put'] as const) {
     api[method]('/objects/:object/records/:record_id', async (c) => {
-      const store = deps.store();
+      const store = deps.store(c);
       const object = store.requireObject(c.req.param('object'));
       const record = store.requireRecord(object, c.req.param('record_id'));
       const body = await parseBody(c, valuesBodySchema);
@@ -241,7 +263,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   }
 
   api.delete('/objects/:object/records/:record_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const object = store.requireObject(c.req.param('object'));
     const record = store.requireRecord(object, c.req.param('record_id'));
     store.deleteRecord(record.id);
@@ -249,7 +271,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.get('/objects/:object/records/:record_id/attributes/:attribute/values', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const object = store.requireObject(c.req.param('object'));
     const record = store.requireRecord(object, c.req.param('record_id'));
     const attribute = store.requireAttribute({ kind: 'object', id: object.id }, c.req.param('attribute'));
@@ -260,7 +282,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.get('/objects/:object/records/:record_id/entries', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const object = store.requireObject(c.req.param('object'));
     const record = store.requireRecord(object, c.req.param('record_id'));
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });

@@ -84,7 +84,8 @@ function resolveLinkedRecords(store: Store, items: z.infer<typeof linkedRecordSc
     const objectRef = item.target_object;
     if (typeof objectRef !== 'string') throw validationError('Linked records need a "target_object".');
     const object = store.findObject(objectRef);
-    if (!object) throw valueNotFound(`Cannot find object with slug/ID "${objectRef}".`);
+    // Attio documents 404 not_found for an unknown object here (POST /v2/tasks, PATCH /v2/tasks/{task_id}).
+    if (!object) throw notFound(`Object with slug/ID "${objectRef}" not found.`);
     if (typeof item.target_record_id === 'string') {
       const record = store.requireRecord(object, item.target_record_id);
       return { target_object_id: object.id, target_record_id: record.id };
@@ -124,7 +125,7 @@ function parseDeadline(raw: string | null): string | null {
 
 export function registerTaskRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   api.get('/tasks', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const limit = queryInt(c, 'limit', { fallback: 500, min: 1 });
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
     const sort = c.req.query('sort') ?? 'created_at:asc';
@@ -171,7 +172,7 @@ export function registerTaskRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.post('/tasks', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const body = await parseBody(c, createTaskSchema);
     const ctx = writeContext(c, deps);
     const task: Task = {
@@ -190,12 +191,12 @@ export function registerTaskRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.get('/tasks/:task_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     return jsonResponse({ data: renderTask(store, requireTask(store, c.req.param('task_id'))) });
   });
 
   api.patch('/tasks/:task_id', async (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const task = requireTask(store, c.req.param('task_id'));
     const body = await parseBody(c, updateTaskSchema);
     const ctx = writeContext(c, deps);
@@ -215,7 +216,7 @@ export function registerTaskRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   });
 
   api.delete('/tasks/:task_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const task = requireTask(store, c.req.param('task_id'));
     store.tasks.delete(task.id);
     return jsonResponse({});

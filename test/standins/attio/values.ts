@@ -28,8 +28,12 @@ import { describeType, isPlainObject, isUuid, normalizeDate, normalizeTimestamp,
 // Reading
 // ---------------------------------------------------------------------------
 
-export function renderActor(actor: Actor): { type: Actor['type']; id: string | null } {
-  return { type: actor.type, id: actor.id };
+/**
+ * Attio's OpenAPI (3.1) marks an actor's `id` and `type` optional (its `nullable: true` is not a
+ * 3.1 keyword, so attio-ts-sdk's schemas reject null): an unknown one is left out, not null.
+ */
+export function renderActor(actor: Actor): { type?: NonNullable<Actor['type']>; id?: string } {
+  return { ...(actor.type === null ? {} : { type: actor.type }), ...(actor.id === null ? {} : { id: actor.id }) };
 }
 
 export function renderValue(store: Store, attribute: AttributeDef, value: StoredValue): Record<string, unknown> {
@@ -93,8 +97,12 @@ function renderData(store: Store, attribute: AttributeDef, data: ValueData): Rec
 }
 
 /** `{ object_id }` for object attributes, `{ list_id }` for list attributes. */
-export function parentIdFields(parent: ParentRef): { object_id: string } | { list_id: string } {
-  return parent.kind === 'object' ? { object_id: parent.id } : { list_id: parent.id };
+/**
+ * The parent's ID in an attribute, option or status ID. Attio's schema requires `object_id`,
+ * "the object or list that this attribute belongs to"; list attributes also carry `list_id`.
+ */
+export function parentIdFields(parent: ParentRef): { object_id: string; list_id?: string } {
+  return parent.kind === 'object' ? { object_id: parent.id } : { object_id: parent.id, list_id: parent.id };
 }
 
 /** A select option as Attio renders it, in a value and in the attribute's option list alike. */
@@ -639,8 +647,10 @@ interface PlannedWrite {
 
 /**
  * Validates a whole `values` payload first (so a failing request changes nothing),
- * then applies it. `append` adds to multiselect attributes (PATCH, assert);
- * `replace` overwrites them (PUT); `create` is used for new rows.
+ * then applies it. `append` adds to multiselect attributes (PATCH);
+ * `replace` overwrites them (PUT, and assert on an existing record); `create` is used for new rows.
+ * `appendAttributeId`: the one attribute appended to in spite of `replace` (assert's matching
+ * attribute: "new values will be added and existing values will not be deleted").
  */
 export function applyValues(
   store: Store,
@@ -649,6 +659,7 @@ export function applyValues(
   input: Record<string, unknown>,
   mode: WriteMode,
   ctx: WriteContext,
+  appendAttributeId?: string,
 ): void {
   const planned: PlannedWrite[] = [];
   for (const [key, raw] of Object.entries(input)) {
@@ -685,15 +696,17 @@ export function applyValues(
   }
 
   for (const { attribute, data } of planned) {
+    const append = mode === 'append' || attribute.id === appendAttributeId;
     if (attribute.relationship_attribute_id !== null && parent.kind === 'object' && isRecordRow(row)) {
       const targets = data.flatMap((d) => (d.type === 'record-reference' ? [d.target_record_id] : []));
-      store.setRelationship(row, attribute, targets, mode === 'append' ? 'append' : 'replace', ctx);
+      store.setRelationship(row, attribute, targets, append ? 'append' : 'replace', ctx);
       continue;
     }
-    if (mode === 'append' && attribute.is_multiselect) {
+    if (append && attribute.is_multiselect) {
       const existing = (row.values.get(attribute.id) ?? []).map((v) => v.data);
       const existingKeys = new Set(existing.map(valueKey));
-      store.setValues(row, attribute, [...existing, ...data.filter((d) => !existingKeys.has(valueKey(d)))], ctx);
+      // PATCH: "the values supplied will be created and prepended to the list of values that already exist".
+      store.setValues(row, attribute, [...data.filter((d) => !existingKeys.has(valueKey(d))), ...existing], ctx);
     } else {
       store.setValues(row, attribute, data, ctx);
     }

@@ -1,6 +1,7 @@
 // GET /v2/self (token introspection) and the workspace member endpoints.
 import type { Hono } from 'hono';
-import { type AppEnv, type AuthState, TOKEN_SCOPE, tokenFromHeader } from './auth.ts';
+import type { AccessToken, AppEnv, AuthState } from './auth.ts';
+import { tokenFromHeader } from './auth.ts';
 import { jsonResponse, notFound } from './errors.ts';
 import type { RouteDeps } from './http.ts';
 import type { WorkspaceMember } from './model.ts';
@@ -18,16 +19,19 @@ export function renderMember(store: Store, member: WorkspaceMember): Record<stri
   };
 }
 
-export function registerWorkspaceRoutes(api: Hono<AppEnv>, deps: RouteDeps & { auth: () => AuthState }): void {
+export function registerWorkspaceRoutes(
+  api: Hono<AppEnv>,
+  deps: RouteDeps & { auth: () => AuthState; storeForToken: (token: AccessToken) => Store },
+): void {
   // An unknown or revoked token answers 200 { active: false }, like OAuth introspection.
   api.get('/self', (c) => {
-    const store = deps.store();
     const raw = tokenFromHeader(c.req.header('authorization'));
     const token = raw === null ? undefined : deps.auth().lookup(raw);
     if (!token) return jsonResponse({ active: false });
+    const store = deps.storeForToken(token);
     return jsonResponse({
       active: true,
-      scope: TOKEN_SCOPE,
+      scope: token.scopes.join(' '),
       client_id: token.clientId,
       token_type: 'Bearer',
       exp: null,
@@ -43,13 +47,13 @@ export function registerWorkspaceRoutes(api: Hono<AppEnv>, deps: RouteDeps & { a
     });
   });
 
-  api.get('/workspace_members', () => {
-    const store = deps.store();
+  api.get('/workspace_members', (c) => {
+    const store = deps.store(c);
     return jsonResponse({ data: [...store.members.values()].map((m) => renderMember(store, m)) });
   });
 
   api.get('/workspace_members/:workspace_member_id', (c) => {
-    const store = deps.store();
+    const store = deps.store(c);
     const id = c.req.param('workspace_member_id');
     const member = store.members.get(id);
     if (!member) throw notFound(`Workspace member with ID "${id}" not found.`);

@@ -1,0 +1,188 @@
+// OAuth scopes per endpoint. Each row is one operation of Attio's OpenAPI document
+// (the `security: [{ oauth2: [...] }]` block of that operation, also repeated as
+// "Required scopes: …" in its description), for every /v2 route this stand-in serves.
+// Derived once by reading the document's `paths.*.*.security`; re-derive when Attio's
+// document changes. An Attio app's scopes are chosen at build.attio.com; every token the
+// app gets carries them, and `GET /v2/self` reports them in `scope`, space-separated.
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './auth.ts';
+import { AttioError } from './errors.ts';
+
+/** Every scope Attio's OpenAPI document declares (`components.securitySchemes.oauth2`). */
+export const KNOWN_SCOPES = [
+  'user_management:read',
+  'user_management:read-write',
+  'record_permission:read',
+  'record_permission:read-write',
+  'object_configuration:read',
+  'object_configuration:read-write',
+  'list_entry:read',
+  'list_entry:read-write',
+  'list_configuration:read',
+  'list_configuration:read-write',
+  'public_collection:read',
+  'public_collection:read-write',
+  'private_collection:read',
+  'private_collection:read-write',
+  'comment:read',
+  'comment:read-write',
+  'task:read',
+  'task:read-write',
+  'note:read',
+  'note:read-write',
+  'meeting:read',
+  'meeting:read-write',
+  'call_recording:read',
+  'call_recording:read-write',
+  'webhook:read',
+  'webhook:read-write',
+  'file:read',
+  'file:read-write',
+  'scim_management:read',
+  'scim_management:read-write',
+] as const;
+
+/** What the stand-in's app is configured with by default: enough for every route it serves. */
+export const DEFAULT_SCOPES: readonly string[] = [
+  'record_permission:read-write',
+  'object_configuration:read',
+  'list_entry:read-write',
+  'list_configuration:read',
+  'note:read-write',
+  'task:read-write',
+  'user_management:read',
+];
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** [method, path template, required scopes] from Attio's OpenAPI `security` blocks. */
+export const ROUTE_SCOPES: readonly (readonly [Method, string, readonly string[]])[] = [
+  ['GET', '/v2/workspace_members', ['user_management:read']],
+  ['GET', '/v2/workspace_members/{workspace_member_id}', ['user_management:read']],
+  ['GET', '/v2/objects', ['object_configuration:read']],
+  ['GET', '/v2/objects/{object}', ['object_configuration:read']],
+  ['GET', '/v2/{target}/{identifier}/attributes', ['object_configuration:read']],
+  ['GET', '/v2/{target}/{identifier}/attributes/{attribute}', ['object_configuration:read']],
+  ['GET', '/v2/{target}/{identifier}/attributes/{attribute}/options', ['object_configuration:read']],
+  ['GET', '/v2/{target}/{identifier}/attributes/{attribute}/statuses', ['object_configuration:read']],
+  ['POST', '/v2/objects/{object}/records/query', ['record_permission:read', 'object_configuration:read']],
+  ['POST', '/v2/objects/records/search', ['record_permission:read', 'object_configuration:read']],
+  ['POST', '/v2/objects/{object}/records', ['record_permission:read-write', 'object_configuration:read']],
+  ['PUT', '/v2/objects/{object}/records', ['record_permission:read-write', 'object_configuration:read']],
+  ['GET', '/v2/objects/{object}/records/{record_id}', ['record_permission:read', 'object_configuration:read']],
+  ['PATCH', '/v2/objects/{object}/records/{record_id}', ['record_permission:read-write', 'object_configuration:read']],
+  ['PUT', '/v2/objects/{object}/records/{record_id}', ['record_permission:read-write', 'object_configuration:read']],
+  ['DELETE', '/v2/objects/{object}/records/{record_id}', ['object_configuration:read', 'record_permission:read-write']],
+  [
+    'GET',
+    '/v2/objects/{object}/records/{record_id}/attributes/{attribute}/values',
+    ['record_permission:read', 'object_configuration:read'],
+  ],
+  [
+    'GET',
+    '/v2/objects/{object}/records/{record_id}/entries',
+    ['record_permission:read', 'object_configuration:read', 'list_entry:read'],
+  ],
+  ['GET', '/v2/lists', ['list_configuration:read']],
+  ['GET', '/v2/lists/{list}', ['list_configuration:read']],
+  ['POST', '/v2/lists/{list}/entries/query', ['list_entry:read', 'list_configuration:read']],
+  ['POST', '/v2/lists/{list}/entries', ['list_entry:read-write', 'list_configuration:read']],
+  ['PUT', '/v2/lists/{list}/entries', ['list_entry:read-write', 'list_configuration:read']],
+  ['GET', '/v2/lists/{list}/entries/{entry_id}', ['list_entry:read', 'list_configuration:read']],
+  ['PATCH', '/v2/lists/{list}/entries/{entry_id}', ['list_entry:read-write', 'list_configuration:read']],
+  ['PUT', '/v2/lists/{list}/entries/{entry_id}', ['list_entry:read-write', 'list_configuration:read']],
+  ['DELETE', '/v2/lists/{list}/entries/{entry_id}', ['list_entry:read-write', 'list_configuration:read']],
+  [
+    'GET',
+    '/v2/lists/{list}/entries/{entry_id}/attributes/{attribute}/values',
+    ['list_entry:read', 'list_configuration:read'],
+  ],
+  ['GET', '/v2/notes', ['note:read', 'object_configuration:read', 'record_permission:read']],
+  ['POST', '/v2/notes', ['note:read-write', 'object_configuration:read', 'record_permission:read']],
+  ['GET', '/v2/notes/{note_id}', ['note:read', 'object_configuration:read', 'record_permission:read']],
+  ['DELETE', '/v2/notes/{note_id}', ['note:read-write']],
+  ['GET', '/v2/tasks', ['task:read', 'object_configuration:read', 'record_permission:read', 'user_management:read']],
+  [
+    'POST',
+    '/v2/tasks',
+    ['task:read-write', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
+  ],
+  [
+    'GET',
+    '/v2/tasks/{task_id}',
+    ['task:read', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
+  ],
+  [
+    'PATCH',
+    '/v2/tasks/{task_id}',
+    ['task:read-write', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
+  ],
+  ['DELETE', '/v2/tasks/{task_id}', ['task:read-write']],
+  ['GET', '/v2/self', []],
+];
+
+interface CompiledRoute {
+  method: string;
+  segments: (string | null)[];
+  literals: number;
+  scopes: readonly string[];
+}
+
+const COMPILED: CompiledRoute[] = ROUTE_SCOPES.map(([method, template, scopes]) => {
+  const segments = template
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => (s.startsWith('{') ? null : s));
+  return { method, segments, literals: segments.filter((s) => s !== null).length, scopes };
+});
+
+/** The scopes an operation needs, or undefined for a path the table does not know (it 404s). */
+export function requiredScopes(method: string, path: string): readonly string[] | undefined {
+  const parts = path.split('/').filter((s) => s !== '');
+  let best: CompiledRoute | undefined;
+  for (const route of COMPILED) {
+    if (route.method !== method.toUpperCase() || route.segments.length !== parts.length) continue;
+    if (!route.segments.every((s, i) => s === null || s === parts[i])) continue;
+    // The most literal template wins (`/v2/objects/records/search` over `{target}/…`).
+    if (!best || route.literals > best.literals) best = route;
+  }
+  return best?.scopes;
+}
+
+/** `x:read` is satisfied by `x:read` or `x:read-write` ("View, and optionally write"). */
+export function hasScope(granted: readonly string[], required: string): boolean {
+  if (granted.includes(required)) return true;
+  return required.endsWith(':read') && granted.includes(`${required}-write`);
+}
+
+export function missingScopes(granted: readonly string[], required: readonly string[]): string[] {
+  return required.filter((scope) => !hasScope(granted, scope));
+}
+
+/**
+ * 403 for a token without the scopes of the operation. Attio's document declares no body for
+ * this case (its only documented 403s are `auth_error` with `billing_error`/`quota_exceeded`), so
+ * the stand-in answers in the same envelope: `auth_error`, code `missing_scopes`, the scopes named.
+ */
+export function missingScopesError(missing: readonly string[]): AttioError {
+  const list = missing.join(', ');
+  return new AttioError(
+    403,
+    'auth_error',
+    'missing_scopes',
+    `The access token is missing the scope${missing.length === 1 ? '' : 's'} this endpoint requires: ${list}. Add ${missing.length === 1 ? 'it' : 'them'} to the app's scopes and authorize again.`,
+  );
+}
+
+/** After the token check: refuses a request whose token lacks the operation's scopes. */
+export function requireScopes(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = c.get('token');
+    const required = requiredScopes(c.req.method, c.req.path);
+    if (token && required && required.length > 0) {
+      const missing = missingScopes(token.scopes, required);
+      if (missing.length > 0) throw missingScopesError(missing);
+    }
+    return next();
+  };
+}
