@@ -4,22 +4,17 @@
 // a number, a record-reference to companies and a timestamp; some members have no name
 // or an avatar, some records have empty values, some companies no domains. Deterministic
 // like seed.ts (its own PRNG, fixed times), and written through the API's write path.
-import type { Actor, AttributeDef, ObjectDef, ParentRef, RecordRow, WorkspaceMember, WriteContext } from './model.ts';
-import { type AttributeSpec, defineAttribute, defineObject, relate } from './schema.ts';
-import { Store } from './store.ts';
-import { Rng, toAttioTimestamp } from './util.ts';
-import { applyValues } from './values.ts';
-
-const SEED = 0xf4e5_5a11;
-const SCHEMA_CREATED_AT = '2025-10-01T08:00:00.000000000Z';
-const CUSTOM_CREATED_AT = '2025-10-02T11:15:00.000000000Z';
+import type { AttributeDef, ObjectDef, RecordRow, WorkspaceMember } from './model.ts';
+import { relate } from './schema.ts';
+import { type MemberSpec, type SeedConfig, STANDARD_ATTRIBUTES, WorkspaceSeedBuilder } from './seed-builder.ts';
+import type { Store } from './store.ts';
 
 /** Members of this workspace sign in with an email at this domain (unknown ones join it). */
 export const FRESH_EMAIL_DOMAIN = 'fresh.example';
 export const FRESH_WORKSPACE = { name: 'Fresh Start', slug: 'fresh-start' };
 export const FRESH_OWNER_EMAIL = `owner@${FRESH_EMAIL_DOMAIN}`;
 
-const MEMBERS: Omit<WorkspaceMember, 'id' | 'created_at'>[] = [
+const MEMBERS: MemberSpec[] = [
   {
     first_name: 'Olive',
     last_name: 'Owner',
@@ -44,143 +39,44 @@ const MEMBERS: Omit<WorkspaceMember, 'id' | 'created_at'>[] = [
   },
 ];
 
-class FreshBuilder {
-  readonly rng = new Rng(SEED);
-  readonly store: Store;
-  readonly members: WorkspaceMember[] = [];
-  #clock = Date.parse('2025-10-06T09:00:00Z');
+const FRESH_CONFIG: SeedConfig = {
+  seed: 0xf4e5_5a11,
+  workspace: { ...FRESH_WORKSPACE, logo_url: 'https://assets.fresh.example/logo.png' },
+  schemaCreatedAt: '2025-10-01T08:00:00.000000000Z',
+  customCreatedAt: '2025-10-02T11:15:00.000000000Z',
+  // A write every three hours or so, from the week after the workspace was created.
+  clockStart: '2025-10-06T09:00:00Z',
+  clockStep: (rng) => 3 * 3_600_000 + rng.int(0, 59) * 60_000,
+};
 
-  constructor(webUrlBase: string) {
-    this.store = new Store(
-      {
-        id: new Rng(SEED ^ 0xffff).uuid(),
-        name: FRESH_WORKSPACE.name,
-        slug: FRESH_WORKSPACE.slug,
-        logo_url: 'https://assets.fresh.example/logo.png',
-      },
-      webUrlBase,
-    );
-  }
-
-  ctx(member: WorkspaceMember): WriteContext {
-    this.#clock += 3 * 3_600_000 + this.rng.int(0, 59) * 60_000;
-    return { now: toAttioTimestamp(new Date(this.#clock)), actor: memberActor(member) };
-  }
-
-  member(index: number): WorkspaceMember {
-    const member = this.members[index];
-    if (!member) throw new Error('members not seeded');
-    return member;
-  }
-
-  attribute(parent: ParentRef, spec: Omit<AttributeSpec, 'createdAt'>): AttributeDef {
-    return defineAttribute(this.store, this.rng, parent, {
-      createdAt: spec.system === false ? CUSTOM_CREATED_AT : SCHEMA_CREATED_AT,
-      ...spec,
-    });
-  }
-
-  /** record_id first, created_at / created_by last, as Attio orders the system attributes. */
-  object(spec: { slug: string; singular: string; plural: string; custom?: boolean }, body: (p: ParentRef) => void) {
-    const object = defineObject(this.store, this.rng, {
-      ...spec,
-      createdAt: spec.custom ? CUSTOM_CREATED_AT : SCHEMA_CREATED_AT,
-    });
-    const p: ParentRef = { kind: 'object', id: object.id };
-    this.attribute(p, {
-      title: 'Record ID',
-      slug: 'record_id',
-      type: 'text',
-      system: true,
-      writable: false,
-      unique: true,
-      virtual: 'record_id',
-    });
-    body(p);
-    this.attribute(p, {
-      title: 'Created at',
-      slug: 'created_at',
-      type: 'timestamp',
-      system: true,
-      writable: false,
-      virtual: 'created_at',
-    });
-    this.attribute(p, {
-      title: 'Created by',
-      slug: 'created_by',
-      type: 'actor-reference',
-      system: true,
-      writable: false,
-      virtual: 'created_by',
-    });
-    return object;
-  }
-
-  createRecord(object: ObjectDef, values: Record<string, unknown>, member: WorkspaceMember): RecordRow {
-    const ctx = this.ctx(member);
-    const record: RecordRow = {
-      id: this.rng.uuid(),
-      object_id: object.id,
-      created_at: ctx.now,
-      created_by: ctx.actor,
-      values: new Map(),
-    };
-    this.store.records.set(record.id, record);
-    applyValues(this.store, { kind: 'object', id: object.id }, record, values, 'create', ctx);
-    return record;
-  }
+/** A personal-name value; with no last name the full name is the first name. */
+function personName(first: string, last: string): { first_name: string; last_name: string; full_name: string } {
+  return { first_name: first, last_name: last, full_name: last ? `${first} ${last}` : first };
 }
 
-function memberActor(member: WorkspaceMember): Actor {
-  return { type: 'workspace-member', id: member.id };
+/** A reference to a company record, as the API accepts it. */
+function companyRef(company: RecordRow): { target_object: string; target_record_id: string }[] {
+  return [{ target_object: 'companies', target_record_id: company.id }];
 }
 
 /** Builds a fresh store holding the "Fresh Start" workspace. */
 export function createFreshSeedStore(options: { webUrlBase?: string } = {}): Store {
-  const b = new FreshBuilder(options.webUrlBase ?? 'https://app.attio.com');
-  for (const [index, spec] of MEMBERS.entries()) {
-    const member: WorkspaceMember = {
-      id: b.rng.uuid(),
-      created_at: toAttioTimestamp(new Date(Date.parse('2025-10-01T08:00:00Z') + index * 3 * 86_400_000)),
-      ...spec,
-    };
-    b.members.push(member);
-    b.store.members.set(member.id, member);
-  }
+  const b = new WorkspaceSeedBuilder(FRESH_CONFIG, options.webUrlBase ?? 'https://app.attio.com');
+  b.seedMembers(MEMBERS, '2025-10-01T08:00:00Z', 3);
 
   let team: AttributeDef | undefined;
   let company: AttributeDef | undefined;
   const companies = b.object({ slug: 'companies', singular: 'Company', plural: 'Companies' }, (c) => {
-    b.attribute(c, { title: 'Domains', slug: 'domains', type: 'domain', system: true, unique: true, multi: true });
-    b.attribute(c, { title: 'Name', slug: 'name', type: 'text', system: true });
-    b.attribute(c, { title: 'Description', slug: 'description', type: 'text', system: true });
-    team = b.attribute(c, {
-      title: 'Team',
-      slug: 'team',
-      type: 'record-reference',
-      system: true,
-      multi: true,
-      allowedObjectIds: [],
-    });
+    b.attribute(c, STANDARD_ATTRIBUTES.domains);
+    b.attribute(c, STANDARD_ATTRIBUTES.companyName);
+    b.attribute(c, STANDARD_ATTRIBUTES.description);
+    team = b.attribute(c, { ...STANDARD_ATTRIBUTES.team, allowedObjectIds: [] });
   });
   const people = b.object({ slug: 'people', singular: 'Person', plural: 'People' }, (p) => {
-    b.attribute(p, { title: 'Name', slug: 'name', type: 'personal-name', system: true });
-    b.attribute(p, {
-      title: 'Email addresses',
-      slug: 'email_addresses',
-      type: 'email-address',
-      system: true,
-      unique: true,
-      multi: true,
-    });
-    b.attribute(p, { title: 'Job title', slug: 'job_title', type: 'text', system: true });
-    company = b.attribute(p, {
-      title: 'Company',
-      slug: 'company',
-      type: 'record-reference',
-      system: true,
-      allowedObjectIds: [companies.id],
-    });
+    b.attribute(p, STANDARD_ATTRIBUTES.personName);
+    b.attribute(p, STANDARD_ATTRIBUTES.emailAddresses);
+    b.attribute(p, STANDARD_ATTRIBUTES.jobTitle);
+    company = b.attribute(p, { ...STANDARD_ATTRIBUTES.company, allowedObjectIds: [companies.id] });
   });
   if (!team || !company) throw new Error('fresh seed: relationship attributes missing');
   team.allowed_object_ids = [people.id];
@@ -217,95 +113,51 @@ export function createFreshSeedStore(options: { webUrlBase?: string } = {}): Sto
 
   const owner = b.member(0);
   const theo = b.member(2);
-  const northwind = b.createRecord(
-    companies,
-    {
-      name: 'Northwind Studio',
-      domains: ['northwind-studio.com'],
-      description: 'A small design studio in Lisbon.',
-    },
-    owner,
-  );
-  const bluebird = b.createRecord(
-    companies,
-    { name: 'Bluebird Labs', domains: ['bluebirdlabs.io', 'bluebird.dev'] },
-    owner,
-  );
+  const add = (object: ObjectDef, by: WorkspaceMember, values: Record<string, unknown>): RecordRow =>
+    b.createRecord(object, values, b.ctx(by));
+  const northwind = add(companies, owner, {
+    name: 'Northwind Studio',
+    domains: ['northwind-studio.com'],
+    description: 'A small design studio in Lisbon.',
+  });
+  const bluebird = add(companies, owner, { name: 'Bluebird Labs', domains: ['bluebirdlabs.io', 'bluebird.dev'] });
   // No domains, no description: empty values arrays.
-  const quarry = b.createRecord(companies, { name: 'Quarry & Co' }, theo);
-  b.createRecord(companies, { name: 'Lumen Ops', domains: ['lumenops.co'] }, theo);
-  b.createRecord(companies, { name: 'Kestrel' }, owner);
+  const quarry = add(companies, theo, { name: 'Quarry & Co' });
+  add(companies, theo, { name: 'Lumen Ops', domains: ['lumenops.co'] });
+  add(companies, owner, { name: 'Kestrel' });
 
-  b.createRecord(
-    people,
-    {
-      name: { first_name: 'Ada', last_name: 'Quinn', full_name: 'Ada Quinn' },
-      email_addresses: ['ada@northwind-studio.com'],
-      job_title: 'Founder',
-      company: [{ target_object: 'companies', target_record_id: northwind.id }],
-    },
-    owner,
-  );
-  b.createRecord(
-    people,
-    {
-      name: { first_name: 'Ben', last_name: 'Okafor', full_name: 'Ben Okafor' },
-      email_addresses: ['ben@bluebirdlabs.io'],
-      job_title: 'CTO',
-      company: [{ target_object: 'companies', target_record_id: bluebird.id }],
-    },
-    owner,
-  );
-  b.createRecord(
-    people,
-    {
-      name: { first_name: 'Chloe', last_name: 'Park', full_name: 'Chloe Park' },
-      company: [{ target_object: 'companies', target_record_id: quarry.id }],
-    },
-    theo,
-  );
-  b.createRecord(people, { name: { first_name: 'Dev', last_name: '', full_name: 'Dev' } }, theo);
-  b.createRecord(
-    people,
-    {
-      name: { first_name: 'Eli', last_name: 'Novak', full_name: 'Eli Novak' },
-      email_addresses: ['eli@lumenops.co'],
-    },
-    owner,
-  );
+  add(people, owner, {
+    name: personName('Ada', 'Quinn'),
+    email_addresses: ['ada@northwind-studio.com'],
+    job_title: 'Founder',
+    company: companyRef(northwind),
+  });
+  add(people, owner, {
+    name: personName('Ben', 'Okafor'),
+    email_addresses: ['ben@bluebirdlabs.io'],
+    job_title: 'CTO',
+    company: companyRef(bluebird),
+  });
+  add(people, theo, { name: personName('Chloe', 'Park'), company: companyRef(quarry) });
+  add(people, theo, { name: personName('Dev', '') });
+  add(people, owner, { name: personName('Eli', 'Novak'), email_addresses: ['eli@lumenops.co'] });
 
-  b.createRecord(
-    projects,
-    {
-      name: 'Website relaunch',
-      phase: 'Build',
-      budget: 48000,
-      client: [{ target_object: 'companies', target_record_id: northwind.id }],
-      kickoff_at: '2025-10-20T09:00:00.000Z',
-    },
-    owner,
-  );
-  b.createRecord(
-    projects,
-    {
-      name: 'Data migration',
-      phase: 'Discovery',
-      budget: 12500.5,
-      client: [{ target_object: 'companies', target_record_id: bluebird.id }],
-      kickoff_at: '2025-11-03T14:30:00.000Z',
-    },
-    owner,
-  );
-  b.createRecord(
-    projects,
-    {
-      name: 'Brand refresh',
-      phase: 'Launched',
-      client: [{ target_object: 'companies', target_record_id: quarry.id }],
-    },
-    theo,
-  );
+  add(projects, owner, {
+    name: 'Website relaunch',
+    phase: 'Build',
+    budget: 48000,
+    client: companyRef(northwind),
+    kickoff_at: '2025-10-20T09:00:00.000Z',
+  });
+  add(projects, owner, {
+    name: 'Data migration',
+    phase: 'Discovery',
+    budget: 12500.5,
+    client: companyRef(bluebird),
+    kickoff_at: '2025-11-03T14:30:00.000Z',
+  });
+  add(projects, theo, { name: 'Brand refresh', phase: 'Launched', client: companyRef(quarry) });
   // Only a name: every other attribute answers [].
-  b.createRecord(projects, { name: 'Untitled project' }, theo);
+  add(projects, theo, { name: 'Untitled project' });
   return b.store;
 }

@@ -3,23 +3,19 @@
 // produces exactly the same data. Values are written through the same write path
 // (values.ts) that the API uses, so the seed also exercises Attio's write shapes.
 import type {
-  Actor,
   AttributeDef,
-  EntryRow,
   InteractionType,
   ListDef,
   ObjectDef,
   ParentRef,
   RecordRow,
   WorkspaceMember,
-  WriteContext,
 } from './model.ts';
-import { type AttributeSpec, defineAttribute, defineList, defineObject, relate } from './schema.ts';
-import { Store } from './store.ts';
-import { markdownToPlaintext, Rng, toAttioTimestamp } from './util.ts';
-import { applyValues } from './values.ts';
+import { defineList, relate } from './schema.ts';
+import { memberActor, type SeedConfig, STANDARD_ATTRIBUTES, WorkspaceSeedBuilder } from './seed-builder.ts';
+import type { Store } from './store.ts';
+import { markdownToPlaintext, toAttioTimestamp } from './util.ts';
 
-const SEED = 0x5eed_a771;
 const SCHEMA_CREATED_AT = '2025-01-06T09:00:00.000000000Z';
 const CUSTOM_CREATED_AT = '2025-02-03T10:30:00.000000000Z';
 
@@ -604,159 +600,45 @@ interface Schema {
   pipeline: ListDef;
 }
 
-class SeedBuilder {
-  readonly rng = new Rng(SEED);
-  readonly store: Store;
-  readonly members: WorkspaceMember[] = [];
-  #clock = Date.parse('2025-03-03T08:00:00Z');
+const DEMO_CONFIG: SeedConfig = {
+  seed: 0x5eed_a771,
+  workspace: { ...DEMO_WORKSPACE, logo_url: null },
+  schemaCreatedAt: SCHEMA_CREATED_AT,
+  customCreatedAt: CUSTOM_CREATED_AT,
+  // Monotonic creation times from March 2025 to about November 2025.
+  clockStart: '2025-03-03T08:00:00Z',
+  clockStep: (rng) => rng.int(360, 2160) * 60_000,
+};
 
+class SeedBuilder extends WorkspaceSeedBuilder {
   constructor(webUrlBase: string) {
-    this.store = new Store(
-      { id: new Rng(SEED ^ 0xffff).uuid(), name: DEMO_WORKSPACE.name, slug: DEMO_WORKSPACE.slug, logo_url: null },
-      webUrlBase,
-    );
-  }
-
-  /** Monotonic, deterministic creation times from March 2025 to about November 2025. */
-  tick(): string {
-    this.#clock += this.rng.int(360, 2160) * 60_000;
-    return toAttioTimestamp(new Date(this.#clock));
-  }
-
-  ctx(member: WorkspaceMember | undefined): WriteContext {
-    return { now: this.tick(), actor: memberActor(member ?? this.demoMember()) };
+    super(DEMO_CONFIG, webUrlBase);
   }
 
   demoMember(): WorkspaceMember {
-    const member = this.members[0];
-    if (!member) throw new Error('members not seeded');
-    return member;
+    return this.member(0);
   }
 
   activeMembers(): WorkspaceMember[] {
     return this.members.filter((m) => m.access_level !== 'suspended');
   }
-
-  attribute(parent: ParentRef, spec: Omit<AttributeSpec, 'createdAt'> & { createdAt?: string }): AttributeDef {
-    return defineAttribute(this.store, this.rng, parent, {
-      createdAt: spec.system === false ? CUSTOM_CREATED_AT : SCHEMA_CREATED_AT,
-      ...spec,
-    });
-  }
-
-  systemAttributes(parent: ParentRef, idSlug: 'record_id' | 'entry_id'): void {
-    this.attribute(parent, {
-      title: idSlug === 'record_id' ? 'Record ID' : 'Entry ID',
-      slug: idSlug,
-      type: 'text',
-      system: true,
-      writable: false,
-      unique: true,
-      virtual: idSlug,
-    });
-  }
-
-  trailingSystemAttributes(parent: ParentRef): void {
-    this.attribute(parent, {
-      title: 'Created at',
-      slug: 'created_at',
-      type: 'timestamp',
-      system: true,
-      writable: false,
-      virtual: 'created_at',
-    });
-    this.attribute(parent, {
-      title: 'Created by',
-      slug: 'created_by',
-      type: 'actor-reference',
-      system: true,
-      writable: false,
-      virtual: 'created_by',
-    });
-  }
-
-  createRecord(object: ObjectDef, values: Record<string, unknown>, ctx: WriteContext): RecordRow {
-    const record: RecordRow = {
-      id: this.rng.uuid(),
-      object_id: object.id,
-      created_at: ctx.now,
-      created_by: ctx.actor,
-      values: new Map(),
-    };
-    this.store.records.set(record.id, record);
-    applyValues(this.store, { kind: 'object', id: object.id }, record, values, 'create', ctx);
-    return record;
-  }
-
-  createEntry(list: ListDef, record: RecordRow, values: Record<string, unknown>, ctx: WriteContext): EntryRow {
-    const entry: EntryRow = {
-      id: this.rng.uuid(),
-      list_id: list.id,
-      parent_object_id: record.object_id,
-      parent_record_id: record.id,
-      created_at: ctx.now,
-      created_by: ctx.actor,
-      values: new Map(),
-    };
-    this.store.entries.set(entry.id, entry);
-    applyValues(this.store, { kind: 'list', id: list.id }, entry, values, 'create', ctx);
-    return entry;
-  }
-}
-
-function memberActor(member: WorkspaceMember): Actor {
-  return { type: 'workspace-member', id: member.id };
-}
-
-function seedMembers(b: SeedBuilder): void {
-  for (const [index, spec] of MEMBERS.entries()) {
-    const member: WorkspaceMember = {
-      id: b.rng.uuid(),
-      created_at: toAttioTimestamp(new Date(Date.parse('2025-01-06T09:00:00Z') + index * 86_400_000)),
-      ...spec,
-    };
-    b.members.push(member);
-    b.store.members.set(member.id, member);
-  }
 }
 
 function seedSchema(b: SeedBuilder): Schema {
   const store = b.store;
-  const companies = defineObject(store, b.rng, {
-    slug: 'companies',
-    singular: 'Company',
-    plural: 'Companies',
-    createdAt: SCHEMA_CREATED_AT,
-  });
-  const people = defineObject(store, b.rng, {
-    slug: 'people',
-    singular: 'Person',
-    plural: 'People',
-    createdAt: SCHEMA_CREATED_AT,
-  });
-  const deals = defineObject(store, b.rng, {
-    slug: 'deals',
-    singular: 'Deal',
-    plural: 'Deals',
-    createdAt: SCHEMA_CREATED_AT,
-  });
+  const companies = b.defineObject({ slug: 'companies', singular: 'Company', plural: 'Companies' });
+  const people = b.defineObject({ slug: 'people', singular: 'Person', plural: 'People' });
+  const deals = b.defineObject({ slug: 'deals', singular: 'Deal', plural: 'Deals' });
   const c: ParentRef = { kind: 'object', id: companies.id };
   const p: ParentRef = { kind: 'object', id: people.id };
   const d: ParentRef = { kind: 'object', id: deals.id };
 
   // Companies (standard attributes, then custom ones).
   b.systemAttributes(c, 'record_id');
-  b.attribute(c, { title: 'Domains', slug: 'domains', type: 'domain', system: true, unique: true, multi: true });
-  b.attribute(c, { title: 'Name', slug: 'name', type: 'text', system: true });
-  b.attribute(c, { title: 'Description', slug: 'description', type: 'text', system: true });
-  const team = b.attribute(c, {
-    title: 'Team',
-    slug: 'team',
-    type: 'record-reference',
-    system: true,
-    multi: true,
-    allowedObjectIds: [people.id],
-  });
+  b.attribute(c, STANDARD_ATTRIBUTES.domains);
+  b.attribute(c, STANDARD_ATTRIBUTES.companyName);
+  b.attribute(c, STANDARD_ATTRIBUTES.description);
+  const team = b.attribute(c, { ...STANDARD_ATTRIBUTES.team, allowedObjectIds: [people.id] });
   b.attribute(c, {
     title: 'Categories',
     slug: 'categories',
@@ -833,24 +715,11 @@ function seedSchema(b: SeedBuilder): Schema {
 
   // People.
   b.systemAttributes(p, 'record_id');
-  b.attribute(p, { title: 'Name', slug: 'name', type: 'personal-name', system: true });
-  b.attribute(p, {
-    title: 'Email addresses',
-    slug: 'email_addresses',
-    type: 'email-address',
-    system: true,
-    unique: true,
-    multi: true,
-  });
-  b.attribute(p, { title: 'Description', slug: 'description', type: 'text', system: true });
-  const company = b.attribute(p, {
-    title: 'Company',
-    slug: 'company',
-    type: 'record-reference',
-    system: true,
-    allowedObjectIds: [companies.id],
-  });
-  b.attribute(p, { title: 'Job title', slug: 'job_title', type: 'text', system: true });
+  b.attribute(p, STANDARD_ATTRIBUTES.personName);
+  b.attribute(p, STANDARD_ATTRIBUTES.emailAddresses);
+  b.attribute(p, STANDARD_ATTRIBUTES.description);
+  const company = b.attribute(p, { ...STANDARD_ATTRIBUTES.company, allowedObjectIds: [companies.id] });
+  b.attribute(p, STANDARD_ATTRIBUTES.jobTitle);
   b.attribute(p, { title: 'Phone numbers', slug: 'phone_numbers', type: 'phone-number', system: true, multi: true });
   b.attribute(p, { title: 'Primary location', slug: 'primary_location', type: 'location', system: true });
   b.attribute(p, { title: 'LinkedIn', slug: 'linkedin', type: 'text', system: true });
@@ -1439,7 +1308,7 @@ function seedNotesAndTasks(
 /** Builds a fresh store holding the demo workspace. */
 export function createSeedStore(options: { webUrlBase?: string } = {}): Store {
   const b = new SeedBuilder(options.webUrlBase ?? 'https://app.attio.com');
-  seedMembers(b);
+  b.seedMembers(MEMBERS, '2025-01-06T09:00:00Z', 1);
   const schema = seedSchema(b);
   const companies = seedCompanies(b, schema);
   const people = seedPeople(b, schema, companies);
