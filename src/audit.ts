@@ -31,7 +31,7 @@ export type AuditEvent =
       outcome: 'ok' | 'error' | 'refused';
       ms: number;
     }
-  | { event: 'rate_limited'; limiter: 'mcp_user' | 'mcp_client' | 'oauth'; path: string }
+  | { event: 'rate_limited'; limiter: 'mcp_user' | 'mcp_client' | 'oauth' | 'oauth_address'; path: string }
   | { event: 'origin_refused'; path: string; origin: string };
 
 export function audit(entry: AuditEvent): void {

@@ -1,6 +1,7 @@
 import { getOAuthApi, OAuthError, OAuthProvider, type OAuthProviderOptions } from '@cloudflare/workers-oauth-provider';
 import { audit } from './audit';
 import { createAuthApp } from './auth/app';
+import { refuseClientMetadata } from './auth/client-metadata';
 import type { Config } from './config';
 import { streamableHttpSessions } from './mcp/http-session';
 import { sseSessions, withSessionAuth } from './mcp/session-auth';
@@ -52,6 +53,8 @@ function providerOptions(config: Config): OAuthProviderOptions<Env> {
       resource_name: `${upstream.displayName} MCP server`,
     },
     clientIdMetadataDocumentEnabled: true,
+    // Anonymous registrations are stored for 90 days and shown on the consent page: bounded.
+    clientRegistrationCallback: ({ clientMetadata }) => refuseClientMetadata(clientMetadata),
     accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
     async tokenExchangeCallback({ grantType, props, userId }) {
       if (grantType !== 'refresh_token') return undefined;

@@ -10,13 +10,16 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { audit } from '../audit';
 import type { Config } from '../config';
-import { isCrossSiteFormPost, isPrivateClientIdUrl, MAX_IDENTIFIER_LENGTH } from '../http/request-guards';
+import { fitsClientKey, isCrossSiteFormPost, isPrivateClientIdUrl } from '../http/request-guards';
 import { isScope, scopesToOffer } from '../scopes';
 import { activeUpstream } from '../upstreams';
 import { SignInRefused } from '../upstreams/upstream';
 import { ConsentPage, HomePage, MessagePage } from './pages';
 
 type AuthEnv = { Bindings: Env & { OAUTH_PROVIDER: OAuthHelpers } };
+
+/** How long an approval the person chose to remember skips the consent page (the library's default). */
+const REMEMBER_DAYS = 30;
 
 const UpstreamData = z.record(z.string(), z.string());
 
@@ -29,7 +32,7 @@ const UpstreamData = z.record(z.string(), z.string());
 export function createAuthApp(config: Config) {
   const upstream = activeUpstream(config);
   const callbackUrl = `${config.publicUrl}/callback`;
-  const remember = { secret: config.consentSecret };
+  const remember = { secret: config.consentSecret, maxAgeSeconds: REMEMBER_DAYS * 24 * 60 * 60 };
   const app = new Hono<AuthEnv>();
 
   /** After consent (given now or remembered): send the browser to the upstream's sign-in. */
@@ -44,7 +47,7 @@ export function createAuthApp(config: Config) {
 
   app.get('/authorize', async (c) => {
     const clientId = c.req.query('client_id') ?? '';
-    if (clientId.length > MAX_IDENTIFIER_LENGTH) {
+    if (!fitsClientKey(clientId)) {
       return showMessage(400, 'This sign-in link is not valid', 'The app’s client id is not one this server accepts.');
     }
     if (isPrivateClientIdUrl(clientId)) {
@@ -70,6 +73,7 @@ export function createAuthApp(config: Config) {
         details={details}
         handle={consent.handle}
         offered={details.scope.filter(isScope)}
+        rememberDays={REMEMBER_DAYS}
         scopeDescriptions={upstream.scopeDescriptions}
         serverName={config.publicUrl.replace(/^https?:\/\//, '')}
         upstreamName={upstream.displayName}
@@ -108,7 +112,9 @@ export function createAuthApp(config: Config) {
         'Go back, tick what the app may do, and press Allow again.',
       );
     }
-    const approved = await oauth.approveConsent(c.req.raw, handle, { scope, remember });
+    // Remembered only when the person ticked the box (off by default: see ConsentPage).
+    const chosen = form?.get('remember') === 'yes';
+    const approved = await oauth.approveConsent(c.req.raw, handle, { scope, ...(chosen ? { remember } : {}) });
     return startUpstreamSignIn(oauth, approved.request, approved.headers);
   });
 

@@ -53,6 +53,8 @@ export interface ConsentPageProps {
   details: ConsentDescription;
   handle: string;
   offered: Scope[];
+  /** How long a remembered approval lasts. */
+  rememberDays: number;
   /** What each scope allows with this deployment's upstream. */
   scopeDescriptions: Record<Scope, string>;
   serverName: string;
@@ -63,6 +65,7 @@ export function ConsentPage({
   details,
   handle,
   offered,
+  rememberDays,
   scopeDescriptions,
   serverName,
   upstreamName,
@@ -101,6 +104,19 @@ export function ConsentPage({
             </label>
           ))}
         </fieldset>
+        {/* Off by default: an approval belongs to this browser, not to a person (the server learns
+            who signed in only afterwards), so on a shared computer a pre-ticked box would let the
+            next person connect this app without seeing this page. Remembering is a choice. */}
+        <label>
+          <input type="checkbox" name="remember" value="yes" />
+          <span>
+            Remember this approval for {rememberDays} days in this browser{' '}
+            <span class="muted">
+              (this app can then connect again with the same access without asking you; you sign in to {upstreamName}{' '}
+              each time)
+            </span>
+          </span>
+        </label>
         <p class="muted">Next you sign in to {upstreamName}. You can disconnect the app at any time.</p>
         <div class="actions">
           <button class="primary" type="submit" name="decision" value="approve">

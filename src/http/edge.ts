@@ -2,8 +2,8 @@ import type { OAuthProvider } from '@cloudflare/workers-oauth-provider';
 import { audit } from '../audit';
 import type { Config } from '../config';
 import { type BrowserOrigins, foreignOriginResponse, isMcpPath, isOAuthApiPath, withoutCors } from './browser-origins';
-import { oauthRateKey, tooManyRequests, withinLimit } from './rate-limits';
-import { MAX_IDENTIFIER_LENGTH, refuseTokenRequest } from './request-guards';
+import { oauthRateKeys, tooManyRequests, withinLimit } from './rate-limits';
+import { basicClientId, fitsTokenKeys, refuseTokenRequest, withoutRedundantClientId } from './request-guards';
 import { unavailableResponse } from './unavailable';
 
 export interface Deployment {
@@ -44,54 +44,72 @@ export async function serveAtEdge(
           .formData()
           .catch(() => undefined)
       : undefined;
+  const tokenClient = tokenForm && claimedClientId(tokenForm, request.headers);
 
   if (config.rateLimits) {
-    const key = oauthRateKey(request, url, tokenForm);
-    if (key && !(await withinLimit(env.OAUTH_LIMITER, key))) {
-      audit({ event: 'rate_limited', limiter: 'oauth', path: url.pathname });
-      return tooManyRequests('sign-in requests');
+    const keys = oauthRateKeys(request, url, tokenClient);
+    if (keys) {
+      const limiter = !(await withinLimit(env.OAUTH_ADDRESS_LIMITER, keys.address))
+        ? 'oauth_address'
+        : !(await withinLimit(env.OAUTH_LIMITER, keys.addressAndClient))
+          ? 'oauth'
+          : undefined;
+      if (limiter) {
+        audit({ event: 'rate_limited', limiter, path: url.pathname });
+        return tooManyRequests('sign-in requests');
+      }
     }
   }
-  const refusal = tokenForm && refuseTokenRequest(tokenForm);
-  if (refusal) return refusal.status === 200 ? new Response(null, { status: 200 }) : oauthError(refusal);
+  const refusal = tokenForm && refuseTokenRequest(tokenForm, request.headers);
+  if (refusal) {
+    return refusal.status === 200 ? new Response(null, { status: 200 }) : oauthError(refusal, request.headers);
+  }
 
   let response: Response;
   try {
-    response = await provider.fetch(withUsableBearer(request, url.pathname), env, ctx);
+    const forwarded =
+      (tokenForm && withoutRedundantClientId(request, tokenForm)) ?? withUsableBearer(request, url.pathname);
+    response = await provider.fetch(forwarded, env, ctx);
   } catch (error) {
     return unavailableResponse(request, error);
   }
-  if (tokenForm) auditRevocation(tokenForm, response);
+  if (tokenForm) auditRevocation(tokenForm, tokenClient, response);
   return foreign && isOAuthApiPath(url.pathname) ? withoutCors(response) : response;
 }
 
 /** RFC 7009 revocations share /token with token requests; they carry `token` and no `grant_type`. */
-function auditRevocation(form: FormData, response: Response): void {
+function auditRevocation(form: FormData, client: string | undefined, response: Response): void {
   if (!form.has('token') || form.has('grant_type')) return;
-  const client = form.get('client_id');
-  audit({
-    event: 'token_revocation',
-    client: typeof client === 'string' ? client : 'unknown',
-    status: response.status,
-  });
+  audit({ event: 'token_revocation', client: client || 'unknown', status: response.status });
 }
 
-function oauthError({ status, error }: { status: number; error: string }): Response {
+/** The client a token request names (not yet verified): the form's `client_id`, else HTTP Basic's. */
+function claimedClientId(form: FormData, headers: Headers): string | undefined {
+  const field = form.get('client_id');
+  return (typeof field === 'string' && field) || basicClientId(headers.get('Authorization'));
+}
+
+function oauthError({ status, error }: { status: number; error: string }, requestHeaders: Headers): Response {
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  // RFC 6749 §5.2: a 401 to a client that tried HTTP Basic names the scheme it must use.
+  if (status === 401 && basicClientId(requestHeaders.get('Authorization')) !== undefined) {
+    headers.set('WWW-Authenticate', 'Basic realm="OAuth"');
+  }
   return Response.json(
     { error, error_description: 'The request names a client, code or token this server cannot have issued.' },
-    { status, headers: { 'Cache-Control': 'no-store' } },
+    { status, headers },
   );
 }
 
 /**
- * A bearer token too long to be one of ours is swapped for a well-formed one that cannot match,
- * so the library answers its usual 401 `invalid_token` challenge instead of failing on the
- * over-long KV key it would derive.
+ * A bearer token whose KV key could not fit (too long to be one of ours) is swapped for a
+ * well-formed one that cannot match, so the library answers its usual 401 `invalid_token`
+ * challenge instead of failing on the over-long key it would derive.
  */
 function withUsableBearer<R extends Request>(request: R, pathname: string): R {
   if (!isMcpPath(pathname)) return request;
   const header = request.headers.get('Authorization') ?? '';
-  if (header.length <= MAX_IDENTIFIER_LENGTH + 'Bearer '.length) return request;
+  if (fitsTokenKeys(header.replace(/^bearer\s+/i, ''))) return request;
   const headers = new Headers(request.headers);
   headers.set('Authorization', 'Bearer invalid:invalid:invalid');
   return new Request(request, { headers }) as R;

@@ -245,6 +245,8 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     await openConsent(page, auth);
     expect(await page.getByRole('checkbox', { name: /mcp:read/ }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: /mcp:write/ }).isChecked()).toBe(true);
+    // Remembering is offered, and off unless the person ticks it.
+    expect(await page.getByRole('checkbox', { name: /Remember this approval for 30 days/ }).isChecked()).toBe(false);
 
     await page.getByRole('button', { name: 'Allow' }).click();
     await signInAtAttio(page);
@@ -298,11 +300,12 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     await context.close();
   });
 
-  it('a remembered approval skips the consent page for the same client and scopes; prompt=consent shows it again', async () => {
+  it('an approval the person chose to remember skips the consent page for the same client and scopes; prompt=consent shows it again', async () => {
     const { context, page } = await newPage();
     const client = await register();
     const first = await authorization(client);
     await openConsent(page, first);
+    await page.getByRole('checkbox', { name: /Remember this approval for 30 days/ }).check();
     await page.getByRole('button', { name: 'Allow' }).click();
     await signInAtAttio(page);
     expect((await clientRedirect(page)).get('code')).toBeTruthy();
@@ -332,10 +335,25 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     await context.close();
   });
 
+  it('an approval the person did not choose to remember is not remembered: the same browser is asked again', async () => {
+    const { context, page } = await newPage();
+    const client = await register();
+    const first = await authorization(client);
+    await openConsent(page, first);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await signInAtAttio(page);
+    expect((await clientRedirect(page)).get('code')).toBeTruthy();
+
+    await openConsent(page, await authorization(client));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Consent E2E client');
+    await context.close();
+  });
+
   it('a consent form submitted twice, or from an expired page, is refused with "not valid" (HTTP 400) and no code', async () => {
     const { context, page } = await newPage();
     const auth = await authorization(await register());
     await openConsent(page, auth);
+    await page.getByRole('checkbox', { name: /Remember this approval for 30 days/ }).check();
     const handle = await page.locator('input[name="handle"]').inputValue();
     const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url() === `${stack.origin}/authorize`);
     await page.getByRole('button', { name: 'Allow' }).click();
@@ -481,6 +499,8 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     expect(await page.getByRole('checkbox', { name: /mcp:write/ }).isChecked()).toBe(false);
     await page.screenshot({ path: `${ARTIFACTS}/consent-keyboard-checkbox.png` });
     await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ type: 'checkbox', value: 'yes', focusVisible: true, outline: true });
+    await page.keyboard.press('Tab');
     expect(await focused(page)).toMatchObject({ tag: 'button', value: 'approve', focusVisible: true, outline: true });
     await page.keyboard.press('Tab');
     expect(await focused(page)).toMatchObject({ tag: 'button', value: 'deny', focusVisible: true, outline: true });
@@ -497,7 +517,7 @@ describe.runIf(RUN)('the consent page in a real browser', () => {
     const other = await newPage();
     const denied = await authorization(await register());
     await openConsent(other.page, denied);
-    for (let i = 0; i < 4; i++) await other.page.keyboard.press('Tab');
+    for (let i = 0; i < 5; i++) await other.page.keyboard.press('Tab');
     expect(await focused(other.page)).toMatchObject({ value: 'deny', focusVisible: true, outline: true });
     await other.page.keyboard.press('Space');
     const query = await clientRedirect(other.page);

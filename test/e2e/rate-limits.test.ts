@@ -4,7 +4,9 @@ import { Browser, signIn } from '../support/oauth-client';
 
 /**
  * Rate limits on the Workers rate-limiting bindings, as `wrangler dev` runs them (wrangler.jsonc:
- * 300 MCP requests per user and 60 sign-in requests per client or address, per minute).
+ * 300 MCP requests per user; sign-in requests 300 per address and 60 per address and client, per
+ * minute). `wrangler dev` keeps a `CF-Connecting-IP` the client sends, so requests here can come
+ * from several addresses; Cloudflare sets it and a client cannot.
  */
 
 let stack: Stack;
@@ -68,6 +70,27 @@ describe('rate limits', () => {
     expect(first.headers.get('Retry-After')).toBe('60');
     expect(await first.json()).toMatchObject({ error: 'rate_limited' });
     await Promise.all(responses.map((r) => r.body?.cancel().catch(() => undefined)));
+  });
+
+  it('sign-in requests from one address naming a client get 429 there, while that client’s refreshes from other addresses are answered', async () => {
+    const refresh = (address: string, clientId: string) =>
+      fetch(`${stack.origin}/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': address },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x:y:z', client_id: clientId }),
+      });
+    const flood = await burstPast(60, () => refresh('203.0.113.10', 'popular-client'));
+    expect(flood.map((r) => r.status)).toContain(429);
+    const elsewhere = await refresh('198.51.100.10', 'popular-client');
+    expect(elsewhere.status).toBe(401); // unknown client: the library's answer, not a 429
+    await Promise.all([...flood, elsewhere].map((r) => r.body?.cancel().catch(() => undefined)));
+
+    // One address varying the client id is limited per address all the same.
+    let n = 0;
+    const varied = await burstPast(300, () => refresh('203.0.113.11', `nobody-${n++}`));
+    expect(varied.map((r) => r.status)).toContain(429);
+    expect(varied.filter((r) => r.status >= 500)).toHaveLength(0);
+    await Promise.all(varied.map((r) => r.body?.cancel().catch(() => undefined)));
   });
 
   it('registrations from one address beyond the limit get 429', async () => {

@@ -180,6 +180,8 @@ export interface AuthorizeOptions {
   consent?: 'approve' | 'deny';
   /** Scopes to untick on the consent page. */
   untick?: string[];
+  /** Ticks "Remember this approval" on the consent page (off there by default). */
+  remember?: boolean;
   /** What the user does at the upstream's stand-in. */
   upstreamDecision?: 'allow' | 'deny';
   /** Runs with the upstream's redirect to our /callback before the browser follows it. */
@@ -215,7 +217,10 @@ export async function authorizeInBrowser(browser: Browser, options: AuthorizeOpt
 export async function followAuthorization(
   browser: Browser,
   url: string,
-  options: Pick<AuthorizeOptions, 'email' | 'consent' | 'untick' | 'upstreamDecision' | 'beforeCallback'> & {
+  options: Pick<
+    AuthorizeOptions,
+    'email' | 'consent' | 'untick' | 'remember' | 'upstreamDecision' | 'beforeCallback'
+  > & {
     redirectUri: string;
   },
 ): Promise<AuthorizeResult> {
@@ -232,6 +237,7 @@ export async function followAuthorization(
     response = await browser.postForm(form.action, [
       ...form.fields,
       ...scopes,
+      ...(options.remember ? [['remember', 'yes'] as [string, string]] : []),
       ['decision', options.consent ?? 'approve'],
     ]);
   }

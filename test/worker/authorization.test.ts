@@ -108,9 +108,29 @@ describe('the whole sign-in: authorize → consent → Attio sign-in → callbac
     expect(response.headers.get('X-Frame-Options')).toBe('DENY');
   });
 
-  it('an approval is remembered: the next authorization in the same browser skips the page', async () => {
+  it('the consent page offers to remember the approval for 30 days, unticked', async () => {
+    const { client, redirectUri, challenge } = await newClient();
+    const { html } = await openConsent(newBrowser(), { clientId: client.client_id, redirectUri, challenge });
+    expect(html).toContain('Remember this approval for 30 days in this browser');
+    expect(html).toMatch(/<input type="checkbox" name="remember" value="yes"\/?>/);
+  });
+
+  it('an approval the person did not choose to remember is not remembered: the next authorization asks again', async () => {
     const browser = newBrowser();
     const { client } = await signIn(browser, { scope: 'mcp:read' });
+    const { challenge } = await pkcePair();
+    const again = await authorizeInBrowser(browser, {
+      clientId: client.client_id,
+      redirectUri: client.redirect_uris[0] ?? '',
+      challenge,
+      scope: 'mcp:read',
+    });
+    expect(again.consentShown).toBe(true);
+  });
+
+  it('an approval the person chose to remember: the next authorization in the same browser skips the page', async () => {
+    const browser = newBrowser();
+    const { client } = await signIn(browser, { scope: 'mcp:read', remember: true });
     const { challenge } = await pkcePair();
     const again = await authorizeInBrowser(browser, {
       clientId: client.client_id,
