@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, requestJson, type UpstreamApi } from '../http/json-client';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, pathSegment, requestJson, type UpstreamApi } from '../http/json-client';
 import { AttioError, toAttioError } from './errors';
 import {
   AttributesResponse,
@@ -44,7 +44,8 @@ const SCOPES = {
 /** Where attributes live: an object (`companies`) or a list (`sales_pipeline`). */
 export type AttributeParent = { kind: 'objects' | 'lists'; slug: string };
 type Values = Record<string, unknown>;
-const seg = encodeURIComponent;
+/** A path segment: encoded, and never empty, `.` or `..` (see `pathSegment`). */
+const seg = (value: string) => pathSegment('Attio', value);
 
 export interface AttioClientOptions {
   apiUrl: string;
@@ -150,7 +151,7 @@ export class AttioClient {
 
   /** `PUT …/records?matching_attribute=`: update the record with that unique value, or create it. */
   assertRecord(object: string, matchingAttribute: string, values: Values) {
-    const path = `/v2/objects/${seg(object)}/records?matching_attribute=${seg(matchingAttribute)}`;
+    const path = `/v2/objects/${seg(object)}/records?matching_attribute=${encodeURIComponent(matchingAttribute)}`;
     return this.request('PUT', path, RecordResponse, { body: { data: { values } }, scopes: SCOPES.writeRecords });
   }
 

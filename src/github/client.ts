@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, requestJson, type UpstreamApi } from '../http/json-client';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, pathSegment, requestJson, type UpstreamApi } from '../http/json-client';
 import { parseRetryAfter, UpstreamError } from '../http/upstream-error';
 import {
   GitHubComments,
@@ -12,7 +12,8 @@ import {
   GitHubUser,
 } from './schemas';
 
-const seg = encodeURIComponent;
+/** A path segment: encoded, and never empty, `.` or `..` (see `pathSegment`). */
+const seg = (value: string) => pathSegment('GitHub', value);
 
 /**
  * A small typed client for GitHub's REST API. GitHub refuses requests without a `User-Agent`,
@@ -51,12 +52,15 @@ export class GitHubClient {
   }
 
   repos(query: { perPage: number; page: number; sort: string }) {
-    return this.get(`/user/repos?per_page=${query.perPage}&page=${query.page}&sort=${seg(query.sort)}`, GitHubRepos);
+    return this.get(
+      `/user/repos?per_page=${query.perPage}&page=${query.page}&sort=${encodeURIComponent(query.sort)}`,
+      GitHubRepos,
+    );
   }
 
   searchIssues(query: { q: string; perPage: number; page: number }) {
     return this.get(
-      `/search/issues?q=${seg(query.q)}&per_page=${query.perPage}&page=${query.page}`,
+      `/search/issues?q=${encodeURIComponent(query.q)}&per_page=${query.perPage}&page=${query.page}`,
       GitHubSearchIssues,
     );
   }

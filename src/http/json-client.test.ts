@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type JsonRequest, requestJson, type UpstreamApi } from './json-client';
+import { type JsonRequest, pathSegment, requestJson, type UpstreamApi } from './json-client';
 import { UpstreamError } from './upstream-error';
 
 /** An upstream that answers from a script, one entry per attempt, and counts the attempts. */
@@ -103,5 +103,26 @@ describe('retry policy', () => {
     const error = (await requestJson(api, request('GET')).catch((e: unknown) => e)) as UpstreamError;
     expect(error.status).toBe(502);
     expect(error.message).not.toContain('secret-value');
+  });
+});
+
+describe('a path segment from a tool', () => {
+  it('is percent-encoded, so a slash or an encoded dot stays inside the segment', () => {
+    expect(pathSegment('Example', 'a/b')).toBe('a%2Fb');
+    expect(pathSegment('Example', '%2e%2e')).toBe('%252e%252e');
+    expect(pathSegment('Example', '...')).toBe('...');
+  });
+
+  it('is refused when empty, "." or "..", which URL parsing would resolve into another endpoint', () => {
+    for (const value of ['', '.', '..']) {
+      let error: unknown;
+      try {
+        pathSegment('Example', value);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).kind).toBe('input');
+    }
   });
 });

@@ -114,6 +114,26 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
   }
 }
 
+/**
+ * One path segment from a value a tool passes: percent-encoded, and refused when it is empty,
+ * `.` or `..`, which encoding leaves as they are and URL parsing then resolves, so an id of `..`
+ * would address another endpoint (`PATCH /v2/objects/companies/records/..` is `PATCH
+ * /v2/objects/companies/`). Tools validate ids for what they are; this holds whatever they pass.
+ */
+export function pathSegment(upstream: string, value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new UpstreamError(
+      upstream,
+      400,
+      'invalid_path_segment',
+      `"${value}" is not a valid id or name.`,
+      undefined,
+      'input',
+    );
+  }
+  return encodeURIComponent(value);
+}
+
 function backoff(attempt: number, cap: number): number {
   return Math.min(cap, 250 * 2 ** attempt);
 }

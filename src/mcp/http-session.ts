@@ -2,31 +2,29 @@ import { DurableObject } from 'cloudflare:workers';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { TransportState } from 'agents/mcp';
-import { z } from 'zod';
 import { readConfig } from '../config';
 import { activeUpstream } from '../upstreams';
 import { MemoryEventStore } from './memory-event-store';
 import type { Extra } from './register-tools';
 import {
+  Grant,
   jsonRpcError,
   parseHeader,
   parseJson,
-  RequestAuth,
+  SESSION_GRANT_HEADER,
   type SessionHandler,
   sessionNotFound,
 } from './session-auth';
 import { SessionCache } from './session-cache';
-import { type CallGrant, newSessionServer, registerSessionTools } from './session-server';
+import {
+  type CallGrant,
+  newSessionServer,
+  registerSessionTools,
+  SESSION_IDLE_EXPIRY_MS,
+  sessionToolNames,
+  TOUCH_EVERY_MS,
+} from './session-server';
 import { SessionTransport, withSessionCors } from './session-transport';
-
-/**
- * What the Worker verified about one request (the token's scopes, user and grant, never the token)
- * and the grant's props, for the session's Durable Object. The Worker always sets it, and the
- * Durable Object is reachable only through the Worker, so a client cannot.
- */
-const GRANT_HEADER = 'x-mcp-session-grant';
-const Grant = z.object({ auth: RequestAuth, props: z.record(z.string(), z.unknown()) });
-type Grant = z.infer<typeof Grant>;
 
 /**
  * What a session keeps in storage: who opened it, the transport's state (session id, client
@@ -38,14 +36,6 @@ interface StoredSession {
   transport: TransportState;
   touched: number;
 }
-
-/**
- * A session unused for a day is deleted with its storage; its client then gets 404 and, as MCP
- * requires, opens a new session. `touched` is written at most once an hour, so an active
- * session costs no storage write per request.
- */
-export const SESSION_IDLE_EXPIRY_MS = 24 * 60 * 60 * 1000;
-const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * `/mcp` in the Worker: one fetch to the session's Durable Object per request. A new session
@@ -70,7 +60,7 @@ export const streamableHttpSessions: SessionHandler = async (request, env, _ctx,
     }
   }
   const headers = new Headers(request.headers);
-  headers.set(GRANT_HEADER, JSON.stringify({ auth, props } satisfies Grant));
+  headers.set(SESSION_GRANT_HEADER, JSON.stringify({ auth, props } satisfies Grant));
   // The URL and an init, not a Request: the runtime builds the request once, without copying the
   // incoming one's `cf`, which the object does not need.
   const answer = await sessions.get(id).fetch(request.url, { method: request.method, headers, body });
@@ -100,7 +90,7 @@ export class McpHttpSession extends DurableObject<Env> {
   #lastGrant?: { raw: string; grant: Grant | undefined };
 
   override async fetch(request: Request): Promise<Response> {
-    const raw = request.headers.get(GRANT_HEADER) ?? '';
+    const raw = request.headers.get(SESSION_GRANT_HEADER) ?? '';
     if (raw !== this.#lastGrant?.raw) this.#lastGrant = { raw, grant: parseHeader(raw, Grant) };
     const { grant } = this.#lastGrant;
     if (!grant?.auth.userId) return jsonRpcError(400, -32600, 'This request did not come through the server.');
@@ -122,7 +112,7 @@ export class McpHttpSession extends DurableObject<Env> {
     });
     const transport = await this.#transport;
     const headers = new Headers(request.headers);
-    headers.delete(GRANT_HEADER);
+    headers.delete(SESSION_GRANT_HEADER);
     // The body is parsed once here, not once more by the transport and again to spot `initialize`.
     const text = request.method === 'POST' ? await request.text() : undefined;
     const parsedBody = text === undefined ? undefined : parseJson(text);
@@ -144,7 +134,7 @@ export class McpHttpSession extends DurableObject<Env> {
       config: report.config,
       upstream,
       cache: this.#cache,
-      openingProps: grant.props,
+      toolNames: sessionToolNames(upstream, grant.props),
       grantOf: (extra) => this.#grantOf(extra),
     });
     const storage = this.ctx.storage;

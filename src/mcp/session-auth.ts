@@ -3,9 +3,10 @@ import {
   type OAuthResourceAuth,
   type OAuthResourceContext,
 } from '@cloudflare/workers-oauth-provider';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { audit } from '../audit';
-import { tooManyRequests, withinLimit } from '../http/rate-limits';
+import { type LookupClient, mcpClientRateKey, tooManyRequests, withinLimit } from '../http/rate-limits';
 import { BASELINE_SCOPES } from '../scopes';
 
 type McpHandler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
@@ -32,15 +33,6 @@ export type SessionHandler = (
   verified: VerifiedRequest,
 ) => Promise<Response>;
 
-/**
- * Legacy SSE: carries what the library verified about this request's token from the Worker to
- * the McpAgent session, which sees request headers (as `requestInfo`) on every message but
- * receives `props` only once, when the session starts. The Worker always overwrites it, and the
- * Durable Object is reachable only through the Worker, so a client cannot set it. (Streamable
- * HTTP sessions get the same, with the props, as `x-mcp-session-grant`: see http-session.ts.)
- */
-export const SESSION_AUTH_HEADER = 'x-mcp-session-auth';
-
 export const RequestAuth = z.object({
   scopes: z.array(z.string()),
   userId: z.string().optional(),
@@ -49,13 +41,17 @@ export const RequestAuth = z.object({
 });
 export type RequestAuth = z.infer<typeof RequestAuth>;
 
-/** The verified auth of the request a tool call arrived with; `undefined` if the Worker did not set it. */
-export function requestAuth(
-  headers: Record<string, string | string[] | undefined> | undefined,
-): RequestAuth | undefined {
-  const raw = headers?.[SESSION_AUTH_HEADER];
-  return typeof raw === 'string' ? parseHeader(raw, RequestAuth) : undefined;
-}
+/**
+ * What the Worker verified about one request (the token's scopes, user and grant, never the token)
+ * and the grant's props, for the session's Durable Object, on both transports. Every tool call
+ * runs with the props of the grant whose token made it, never those of the grant that opened the
+ * session, and the upstream token is never written to a session's storage. The Worker always
+ * overwrites the header, and the Durable Objects are reachable only through the Worker, so a
+ * client cannot set it.
+ */
+export const SESSION_GRANT_HEADER = 'x-mcp-session-grant';
+export const Grant = z.object({ auth: RequestAuth, props: z.record(z.string(), z.unknown()) });
+export type Grant = z.infer<typeof Grant>;
 
 /** A header the Worker set as JSON, checked against `schema`; `undefined` if it is missing or not that. */
 export function parseHeader<T>(raw: string | null, schema: z.ZodType<T>): T | undefined {
@@ -69,14 +65,16 @@ export const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * Runs before every MCP request, after the library verified the token:
- * - rate limits per user and per client (429 with `Retry-After`);
+ * - rate limits per user and per client (429 with `Retry-After`), and per user once more for
+ *   each further tool call in a batch: a request counts what it makes the server do;
  * - a bounded body: more than 4 MiB is refused with 413 even without a `Content-Length`;
  * - step-up (when `toolScopes` is given, for streamable HTTP): a `tools/call` for a tool whose
  *   scope the token lacks gets the library's 403 `insufficient_scope` challenge naming the
  *   scopes needed, so the client can ask the user for more (MCP's scope challenge);
- * - hands the transport this token's scopes, user and grant (never the token itself), so tools
- *   check the token that made the call and can revoke the grant when the upstream says access
- *   is gone. Each transport then checks that the session belongs to this user.
+ * - hands the transport this token's scopes, user and grant (never the token itself) and the
+ *   grant's props, so each tool call runs with the grant that made it and can revoke exactly
+ *   that grant when the upstream says access is gone. Each transport then checks that the
+ *   session belongs to this user.
  */
 export function withSessionAuth(
   handler: SessionHandler,
@@ -88,13 +86,16 @@ export function withSessionAuth(
     async fetch(request, env, ctx) {
       const { auth, props } = ctx as OAuthResourceContext<Record<string, unknown>>; // the library sets both
       if (options.rateLimits) {
-        // Per person, and per client across all its users (a runaway integration).
+        // Per person, and per confidential client across all its users (a runaway integration).
         const path = new URL(request.url).pathname;
         if (!(await withinLimit(env.MCP_USER_LIMITER, `user:${auth.userId ?? 'unknown'}`))) {
           audit({ event: 'rate_limited', limiter: 'mcp_user', path });
           return tooManyRequests('requests from your account');
         }
-        if (!(await withinLimit(env.MCP_CLIENT_LIMITER, `client:${auth.clientId ?? 'unknown'}`))) {
+        // Per client only for confidential clients: see mcpClientRateKey for why public ones are not.
+        const oauth = (env as { OAUTH_PROVIDER?: { lookupClient: LookupClient } }).OAUTH_PROVIDER;
+        const clientKey = await mcpClientRateKey(auth.clientId, oauth && ((id) => oauth.lookupClient(id)));
+        if (clientKey && !(await withinLimit(env.MCP_CLIENT_LIMITER, clientKey))) {
           audit({ event: 'rate_limited', limiter: 'mcp_client', path });
           return tooManyRequests('requests from this app');
         }
@@ -109,6 +110,18 @@ export function withSessionAuth(
         message = parseJson(body);
         if (Array.isArray(message) && message.length === 0) {
           return jsonRpcError(400, -32600, 'An empty batch is not a valid JSON-RPC request.');
+        }
+        // Each tool call in a batch is an upstream call: each counts (the request counted once above).
+        const moreCalls = toolCallCount(message) - 1;
+        if (options.rateLimits && moreCalls > 0) {
+          const userKey = `user:${auth.userId ?? 'unknown'}`;
+          const counted = await Promise.all(
+            Array.from({ length: moreCalls }, () => withinLimit(env.MCP_USER_LIMITER, userKey)),
+          );
+          if (!counted.every(Boolean)) {
+            audit({ event: 'rate_limited', limiter: 'mcp_user', path: new URL(request.url).pathname });
+            return tooManyRequests('requests from your account');
+          }
         }
         if (toolScopes && [...scopesInUse].some((scope) => !auth.scope.includes(scope))) {
           const challenge = stepUpChallenge(message, auth, toolScopes);
@@ -129,43 +142,86 @@ export function withSessionAuth(
 }
 
 /**
- * Legacy SSE through McpAgent: a session belongs to the user who opened it (a request naming
- * another user's session id is answered as if it did not exist), and the verified auth travels
- * as a header, since McpAgent hands the Durable Object props only once, when the session starts.
+ * Legacy SSE through McpAgent. Every request that names a session (`GET /sse?sessionId=`, `POST
+ * /sse/message?sessionId=`) is admitted by the session's Durable Object itself, from its storage:
+ * only a session this server issued, to this user. Anything else is answered as if it did not
+ * exist, so a session id cannot be taken over, nor an ownerless session started by naming one.
+ * A new session (`GET /sse`) records its opener as owner once (see `McpSession.onStart`).
  */
 export function sseSessions(serveSSE: McpHandler): SessionHandler {
-  return async (request, env, ctx, { auth, props, body }) => {
+  return async (request, env, ctx, { auth, props, body, message }) => {
     const url = new URL(request.url);
-    const sessionId = url.pathname.endsWith('/message') ? url.searchParams.get('sessionId') : null;
-    if (sessionId) {
-      const owner = await sessionOwner(env, `sse:${sessionId}`);
-      // The same answer as for an unknown session: nothing tells the caller it exists.
-      if (owner !== undefined && owner !== auth.userId) return sessionNotFound();
+    const sessionId = url.searchParams.get('sessionId');
+    const opening = request.method === 'GET' && sessionId === null;
+    if (!opening && !(sessionId && auth.userId && (await sseSessionAdmits(env, sessionId, auth.userId)))) {
+      return sessionNotFound();
     }
-    // Props reach the Durable Object only when the session starts: they record its owner.
-    Object.assign(ctx, { props: { ...props, owner: auth.userId } });
     const headers = new Headers(request.headers);
-    headers.set(SESSION_AUTH_HEADER, JSON.stringify(auth));
+    headers.delete(SESSION_GRANT_HEADER);
+    if (request.method === 'POST') {
+      const refusal = refuseLegacyMessage(message);
+      if (refusal) return refusal;
+      headers.set(SESSION_GRANT_HEADER, JSON.stringify({ auth, props } satisfies Grant));
+    }
+    // McpAgent hands `ctx.props` to the session when it starts: only a new session takes them.
+    Object.assign(ctx, { props: opening ? ({ owner: auth.userId, props } satisfies SseOpening) : undefined });
     // Built from the URL, not the request: the session needs no `cf`, which the runtime deep-copies.
     return serveSSE.fetch(new Request(request.url, { method: request.method, headers, body }), env, ctx);
   };
 }
 
-/** Session owners already looked up in this isolate: owners never change, so this never goes stale. */
-const knownOwners = new Map<string, string>();
+/** What opens a legacy SSE session: its owner, and the opening grant's props (to choose its tools). */
+export interface SseOpening {
+  owner: string | undefined;
+  props: Record<string, unknown>;
+}
 
-async function sessionOwner(env: Env, name: string): Promise<string | undefined> {
-  const known = knownOwners.get(name);
-  if (known) return known;
-  const stub = env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(name)) as unknown as {
-    sessionOwner(): Promise<string | undefined>;
+/**
+ * Whether the SSE session with this id exists and belongs to `userId`, as its Durable Object's
+ * storage says (never a per-isolate cache: any isolate may be the first to see a request). An id
+ * not shaped like the ones McpAgent issues (a Durable Object id, 64 hex digits) is not looked up.
+ */
+async function sseSessionAdmits(env: Env, sessionId: string, userId: string): Promise<boolean> {
+  if (!/^[0-9a-f]{64}$/.test(sessionId)) return false;
+  const stub = env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(`sse:${sessionId}`)) as unknown as {
+    admits(userId: string): Promise<boolean>;
   };
-  const owner = await stub.sessionOwner().catch(() => undefined);
-  if (owner) {
-    if (knownOwners.size >= 10_000) knownOwners.clear();
-    knownOwners.set(name, owner);
+  return stub.admits(userId);
+}
+
+/** Deeper than this, a message is refused: it could not cross to the Durable Object (structured clone). */
+const MAX_MESSAGE_DEPTH = 64;
+
+/**
+ * A legacy SSE message is handed to the session as a value, across the Durable Object boundary,
+ * and the library throws on anything but one well-formed JSON-RPC message: refused here with the
+ * JSON-RPC error a client can act on, never the edge's 503. (2024-11-05, the SSE transport's
+ * revision, has no batches.)
+ */
+function refuseLegacyMessage(message: unknown): Response | undefined {
+  if (message === undefined) return jsonRpcError(400, -32700, 'Parse error: the body is not JSON.');
+  if (Array.isArray(message)) {
+    return jsonRpcError(400, -32600, 'Invalid Request: send one JSON-RPC message per request on /sse/message.');
   }
-  return owner;
+  if (!JSONRPCMessageSchema.safeParse(message).success) {
+    return jsonRpcError(400, -32600, 'Invalid Request: the body is not a JSON-RPC 2.0 message.');
+  }
+  if (nestedDeeperThan(message, MAX_MESSAGE_DEPTH)) {
+    return jsonRpcError(400, -32600, `Invalid Request: nested more than ${MAX_MESSAGE_DEPTH} levels deep.`);
+  }
+  return undefined;
+}
+
+/** Without recursion, so a hostile depth cannot overflow the stack here either. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** The body as text, or `null` when it is larger than `max` bytes. */
@@ -217,6 +273,12 @@ export function sessionNotFound(): Response {
 }
 
 const ToolCall = z.object({ method: z.literal('tools/call'), params: z.object({ name: z.string() }) });
+
+/** How many `tools/call` messages a body holds (a batch may hold many). */
+function toolCallCount(body: unknown): number {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.filter((message) => (message as { method?: unknown } | null)?.method === 'tools/call').length;
+}
 
 function stepUpChallenge(
   body: unknown,

@@ -22,16 +22,32 @@ export interface CallGrant {
   owner: string | undefined;
 }
 
+/**
+ * A session unused for a day is deleted with its storage, on both transports; its client then
+ * gets 404 and, as MCP requires, opens a new session. Its last use is written at most once an
+ * hour, so an active session costs no storage write per request.
+ */
+export const SESSION_IDLE_EXPIRY_MS = 24 * 60 * 60 * 1000;
+export const TOUCH_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The tools a session offers, chosen once from the props of the grant that opens it: all of the
+ * upstream's, or fewer for some identities (`toolsFor`).
+ */
+export function sessionToolNames(upstream: AnyUpstream, props: unknown): string[] {
+  const opening = upstream.propsSchema.safeParse(props);
+  return (opening.success ? upstream.toolsFor(opening.data) : upstream.tools).map((tool) => tool.name);
+}
+
 /** The MCP server of one session, the same for both transports (streamable HTTP and legacy SSE). */
 export function newSessionServer(upstream: AnyUpstream | undefined): McpServer {
   return new McpServer(SERVER_INFO, { instructions: upstream?.instructions });
 }
 
 /**
- * Registers the upstream's tool pack on a session's server. `openingProps` (the props the session
- * started with) choose the tools this user sees; `grantOf` finds, for each call, the token's
- * scopes and the grant it runs under. Returns the names of the tools that never ask the user
- * (see `SessionTransport`).
+ * Registers the upstream's tool pack on a session's server: the tools named in `toolNames` (see
+ * `sessionToolNames`); `grantOf` finds, for each call, the token's scopes and the grant it runs
+ * under. Returns the names of the tools that never ask the user (see `SessionTransport`).
  */
 export function registerSessionTools(
   server: McpServer,
@@ -40,7 +56,7 @@ export function registerSessionTools(
     config: Config;
     upstream: AnyUpstream;
     cache: SessionCache;
-    openingProps: unknown;
+    toolNames: readonly string[];
     grantOf: (extra: Extra) => CallGrant;
   },
 ): ReadonlySet<string> {
@@ -53,8 +69,8 @@ export function registerSessionTools(
     return checkedProps.get(props) as Parameters<typeof upstream.toolContext>[0];
   };
   if (config.conformanceFixtures) registerConformanceFixtures(server);
-  const opening = upstream.propsSchema.safeParse(session.openingProps);
-  const tools = opening.success ? upstream.toolsFor(opening.data) : upstream.tools;
+  const offered = new Set(session.toolNames);
+  const tools = upstream.tools.filter((tool) => offered.has(tool.name));
   registerTools(server, tools, ({ confirm, extra }) => {
     const { auth, props, owner } = session.grantOf(extra);
     // A session id is a bearer secret too: a token of another user must not use this session.

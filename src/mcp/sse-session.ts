@@ -4,16 +4,29 @@ import { z } from 'zod';
 import { readConfig } from '../config';
 import { activeUpstream } from '../upstreams';
 import { MemoryEventStore, StreamRequests } from './memory-event-store';
-import { requestAuth } from './session-auth';
+import { Grant, parseHeader, SESSION_GRANT_HEADER } from './session-auth';
 import { SessionCache } from './session-cache';
-import { newSessionServer, registerSessionTools } from './session-server';
-
-/** Recorded when the session starts (see `withSessionAuth`): the user whose token opened it. */
-const SessionOwner = z.object({ owner: z.string().optional() });
+import {
+  newSessionServer,
+  registerSessionTools,
+  SESSION_IDLE_EXPIRY_MS,
+  sessionToolNames,
+  TOUCH_EVERY_MS,
+} from './session-server';
 
 /**
- * One legacy SSE (`/sse`, MCP 2024-11-05) session: an McpAgent Durable Object. Its props are the
- * grant's props, decrypted by the OAuth library when the session started. Streamable HTTP
+ * All a legacy SSE session keeps in storage (as McpAgent's `props`): who opened it, the tools it
+ * offers, and when it was last used, to the hour. Never the grant's props: the upstream token
+ * comes with each message (`SESSION_GRANT_HEADER`) and is never written here.
+ */
+const SessionRecord = z.object({ owner: z.string(), tools: z.array(z.string()), touched: z.number() });
+type SessionRecord = z.infer<typeof SessionRecord>;
+
+/** What the request that creates a session brings (`SseOpening`, from `sseSessions`). */
+const Opening = z.object({ owner: z.string(), props: z.record(z.string(), z.unknown()) });
+
+/**
+ * One legacy SSE (`/sse`, MCP 2024-11-05) session: an McpAgent Durable Object. Streamable HTTP
  * (`/mcp`) sessions are `McpHttpSession` (http-session.ts), which skips McpAgent's bridge.
  */
 export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> {
@@ -52,31 +65,72 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
   }
 
   /**
-   * The user who opened this session (see `withSessionAuth`), read from storage so it answers
-   * before, during or after the session's start-up.
+   * Starts the session. The request that creates it brings its opener (see `sseSessions`): the
+   * record is written then, once; every later start, whoever's request wakes the object, reads it
+   * back, so a session never changes owner. Without a record or an opening, this object holds no
+   * session: it offers nothing, stores nothing, and `admits` no one.
    */
-  async sessionOwner(): Promise<string | undefined> {
-    const stored = await this.ctx.storage.get('props');
-    const parsed = SessionOwner.safeParse(stored ?? {});
-    return parsed.success ? parsed.data.owner : undefined;
+  override async onStart(opening?: Record<string, unknown>): Promise<void> {
+    const raw = await this.ctx.storage.get('props');
+    const stored = SessionRecord.safeParse(raw);
+    // A record in another shape held the grant's props, upstream token included: not kept.
+    if (raw !== undefined && !stored.success) await this.ctx.storage.delete('props');
+    const open = Opening.safeParse(opening);
+    if (stored.success || !open.success || !this.#upstream) return super.onStart();
+    const record: SessionRecord = {
+      owner: open.data.owner,
+      tools: sessionToolNames(this.#upstream, open.data.props),
+      touched: Date.now(),
+    };
+    await super.onStart(record);
+    await this.schedule(new Date(record.touched + SESSION_IDLE_EXPIRY_MS), 'expireIfIdle', undefined, {
+      idempotent: true,
+    });
+  }
+
+  /**
+   * Whether this is a session this server issued, to `userId`: read from storage, so it holds in
+   * any isolate and after any eviction. Admitting a request counts as using the session.
+   */
+  async admits(userId: string): Promise<boolean> {
+    const stored = SessionRecord.safeParse(await this.ctx.storage.get('props'));
+    if (!stored.success || stored.data.owner !== userId) return false;
+    if (Date.now() - stored.data.touched >= TOUCH_EVERY_MS) {
+      await this.updateProps({ ...stored.data, touched: Date.now() });
+    }
+    return true;
+  }
+
+  /** Deletes the session and all its storage once it has been unused for `SESSION_IDLE_EXPIRY_MS`. */
+  async expireIfIdle(): Promise<void> {
+    const stored = SessionRecord.safeParse(await this.ctx.storage.get('props'));
+    if (!stored.success) return;
+    const expires = stored.data.touched + SESSION_IDLE_EXPIRY_MS;
+    if (Date.now() < expires) {
+      await this.schedule(new Date(expires), 'expireIfIdle');
+      return;
+    }
+    await this.destroy(); // drops its storage and schedules, and ends its open stream
   }
 
   async init(): Promise<void> {
     const report = this.#report;
     const upstream = this.#upstream;
     if (!report.ok || !upstream) throw new Error('The server is not configured; see /health.');
+    const record = SessionRecord.safeParse(this.props);
+    const owner = record.success ? record.data.owner : undefined;
     registerSessionTools(this.server, {
       env: this.env,
       config: report.config,
       upstream,
       cache: this.#cache,
-      openingProps: this.props,
-      // Props arrive once, when the session starts; the verified token of each call comes as a header.
-      grantOf: (extra) => ({
-        auth: requestAuth(extra.requestInfo?.headers),
-        props: this.props,
-        owner: SessionOwner.parse(this.props).owner,
-      }),
+      toolNames: record.success ? record.data.tools : [],
+      // Each message brings the verified grant of the token that sent it (see `sseSessions`).
+      grantOf: (extra) => {
+        const raw = extra.requestInfo?.headers?.[SESSION_GRANT_HEADER];
+        const grant = typeof raw === 'string' ? parseHeader(raw, Grant) : undefined;
+        return { auth: grant?.auth, props: grant?.props, owner };
+      },
     });
   }
 }

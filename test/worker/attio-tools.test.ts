@@ -179,8 +179,9 @@ describe('mistakes the model can correct from the answer', () => {
     expect(text).toContain('Objects in this workspace: companies, people, deals');
   });
 
-  it('Attio’s own 400 reaches the model as its message', async () => {
-    const { isError, text } = await call(client, 'get_record', { object: 'companies', record_id: 'not-a-record' });
+  it('Attio’s own error reaches the model as its message', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000'; // well formed: the tool passes it on, Attio answers 404
+    const { isError, text } = await call(client, 'get_record', { object: 'companies', record_id: unknown });
     expect(isError).toBe(true);
     expect(text).toMatch(/^Attio rejected the request: /);
   });

@@ -2,7 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/http-session';
+import { SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/session-server';
 import { mcpRequest, openWireSession, readEvents } from '../support/mcp-http';
 import { signIn } from '../support/oauth-client';
 import { newBrowser, ORIGIN } from '../support/worker';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { Entry, entryText, entryValues, listSchema, viewEntry } from './list-entry-view';
 import { toWriteValues } from './values';
 
@@ -11,7 +12,7 @@ export const addToList = defineTool({
     'Adds a record to a list (a pipeline such as sales_pipeline), optionally with the entry’s values such as its stage.',
   inputSchema: {
     list: z.string().min(1).describe('List slug or name'),
-    record_id: z.string().min(1),
+    record_id: attioId('a record'),
     object: z.string().optional().describe("The record's object; default: the list's object"),
     values: entryValues.optional(),
   },

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { Task, taskLine, viewTask } from './task-view';
 
 export const completeTask = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
   description: 'Marks a task as done (or open again with completed: false).',
-  inputSchema: { task_id: z.string().min(1), completed: z.boolean().default(true) },
+  inputSchema: { task_id: attioId('a task'), completed: z.boolean().default(true) },
   outputSchema: { task: Task },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   scope: 'mcp:write',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { objectInput } from './record-writes';
 import { writtenRecord } from './records';
 
@@ -11,7 +12,7 @@ export const deleteRecord = defineTool({
     'Permanently deletes one record, with its notes and list entries. The user is asked to confirm when the client supports it; otherwise the call must pass confirm: true after the user said yes in the conversation.',
   inputSchema: {
     object: objectInput,
-    record_id: z.string().min(1),
+    record_id: attioId('a record'),
     confirm: z.boolean().optional().describe('Set true only after the user explicitly agreed to delete this record'),
   },
   outputSchema: { object: z.string(), deleted: z.boolean(), id: z.string(), name: z.string().nullable() },

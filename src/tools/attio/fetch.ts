@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { recordDetails, viewRecords } from './records';
 
 /** ChatGPT's `fetch` (see search.ts): a record found with `search`, as one JSON document. */
@@ -20,7 +21,7 @@ export const fetchRecord = defineTool({
   scope: 'mcp:read',
   async handler({ id }, context: AttioToolContext) {
     const [objectName, recordId, ...rest] = id.split('/');
-    if (!objectName || !recordId || rest.length) {
+    if (!objectName || !recordId || rest.length || !attioId('a record').safeParse(recordId).success) {
       throw new ToolError('The id must be one returned by search, like "companies/<record id>".');
     }
     const object = await context.catalog.object(objectName);

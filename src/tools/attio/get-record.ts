@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { RecordView, recordDetails, viewRecords } from './records';
 
 export const getRecord = defineTool({
@@ -11,7 +12,7 @@ export const getRecord = defineTool({
     'One record with its current values, flattened (selects as titles, currencies as "USD 50,000", referenced records as {id, name}). Ask for fields to keep the answer short; default: every attribute that has a value.',
   inputSchema: {
     object: z.string().min(1).describe('Object slug: companies, people, deals, …'),
-    record_id: z.string().min(1).describe('The record id (from search_records or query_records)'),
+    record_id: attioId('a record').describe('The record id (from search_records or query_records)'),
     fields: z.array(z.string()).max(40).optional().describe('Attribute slugs to return'),
   },
   outputSchema: { object: z.string(), record: RecordView },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AttioNote } from '../../attio/schemas';
+import { attioId } from './ids';
 import { compactTimestamp, cut } from './values';
 
 /** A note's text is cut here in lists; the full note is in Attio at the record's URL. */
@@ -26,5 +27,5 @@ export function viewNote(note: AttioNote, members: Map<string, string>): z.infer
 
 export const parent = {
   object: z.string().min(1).describe('Object slug of the record: companies, people, deals, …'),
-  record_id: z.string().min(1).describe('The record the note is on'),
+  record_id: attioId('a record').describe('The record the note is on'),
 };

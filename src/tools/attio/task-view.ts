@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AttioTask } from '../../attio/schemas';
 import { ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { compactTimestamp } from './values';
 
 export const Task = z.object({
@@ -45,4 +46,4 @@ export function memberId(lookup: Map<string, string>, who: string): string {
   return id;
 }
 
-export const LinkedRecord = z.object({ object: z.string().min(1), id: z.string().min(1) });
+export const LinkedRecord = z.object({ object: z.string().min(1), id: attioId('a record') });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { Entry, entryText, entryValues, listSchema, viewEntry } from './list-entry-view';
 import { toWriteValues } from './values';
 
@@ -11,8 +12,8 @@ export const updateListEntry = defineTool({
     'Changes a list entry’s values, e.g. moves a deal to another stage of the sales pipeline. Name the entry by entry_id, or by record_id when the record is in the list once.',
   inputSchema: {
     list: z.string().min(1).describe('List slug or name'),
-    entry_id: z.string().optional(),
-    record_id: z.string().optional().describe('Instead of entry_id: the record whose entry to change'),
+    entry_id: attioId('a list entry').optional(),
+    record_id: attioId('a record').optional().describe('Instead of entry_id: the record whose entry to change'),
     values: entryValues.refine((v) => Object.keys(v).length > 0, 'Give at least one value.'),
   },
   outputSchema: { entry: Entry },

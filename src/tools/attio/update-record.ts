@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { attioId } from './ids';
 import { objectInput, prepareWrite, recordValuesInput, recordWriteOutput } from './record-writes';
 import { writtenRecord } from './records';
 
@@ -9,7 +9,7 @@ export const updateRecord = defineTool({
   title: 'Update a CRM record',
   description:
     'Changes values of one record. Single values are replaced; values of multi-value attributes (domains, emails, references) are added to the existing ones.',
-  inputSchema: { object: objectInput, record_id: z.string().min(1), values: recordValuesInput },
+  inputSchema: { object: objectInput, record_id: attioId('a record'), values: recordValuesInput },
   outputSchema: recordWriteOutput,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   scope: 'mcp:write',

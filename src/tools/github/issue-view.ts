@@ -43,10 +43,23 @@ export function issueLine(issue: IssueSummary): string {
   return `- ${issue.repo}#${issue.number} ${issue.title} (${kind}, ${issue.state}${issue.author ? `, by @${issue.author}` : ''})${labels}`;
 }
 
-/** `owner/name` as two checked parts. */
+/**
+ * A GitHub user or organisation login: letters, digits and hyphens, not starting with a hyphen,
+ * at most 39 characters (GitHub's sign-up rules).
+ */
+export const GitHubLogin = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'Expected a GitHub login, e.g. octocat');
+
+/**
+ * `owner/name` as two checked parts: a login, and a repository name of ASCII letters, digits, `.`,
+ * `-` and `_`, at most 100 characters (GitHub's repository limits), never `.` or `..`, which
+ * would turn `/repos/{owner}/{repo}/…` into another endpoint.
+ */
 export const RepoName = z
   .string()
-  .regex(/^[\w.-]+\/[\w.-]+$/, 'Expected owner/name, e.g. octocat/hello-world')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
+    'Expected owner/name, e.g. octocat/hello-world',
+  )
   .describe('owner/name, e.g. octocat/hello-world');
 
 export function splitRepo(repo: string): [string, string] {

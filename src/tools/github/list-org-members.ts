@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import type { GitHubToolContext } from './context';
+import { GitHubLogin } from './issue-view';
 
 /**
  * Reserved for the logins in PRIVILEGED_GITHUB_LOGINS: other users' sessions do not list it at
@@ -11,10 +12,7 @@ export const listOrgMembers = defineTool({
   title: 'List an organisation’s members',
   description: 'The members of a GitHub organisation you belong to (administrators of this server only).',
   inputSchema: {
-    org: z
-      .string()
-      .regex(/^[\w.-]+$/)
-      .describe('Organisation login, e.g. octo-org'),
+    org: GitHubLogin.describe('Organisation login, e.g. octo-org'),
   },
   outputSchema: { org: z.string(), members: z.array(z.string()) },
   annotations: { readOnlyHint: true, openWorldHint: true },
