@@ -1,7 +1,14 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GitHubClient } from '../../src/github/client';
+import worker from '../../src/index';
+import { SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/session-server';
+import type { McpSession } from '../../src/mcp/sse-session';
+import { RepoName } from '../../src/tools/github/issue-view';
 import {
   captureConsole,
   chunkedBody,
@@ -17,6 +24,7 @@ import {
   spyOnOutbound,
   tokensOf,
 } from '../support/attack';
+import { openLegacySse, postSseMessage } from '../support/legacy-sse';
 import { connectMcp } from '../support/mcp-client';
 import { INITIALIZE, mcpRequest, openWireSession, readEvents } from '../support/mcp-http';
 import {
@@ -61,6 +69,7 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  A13 stolen upstream code, other browser › an upstream callback replayed from another browser…          400 page; victim still gets its code
  *  A14 upstream callback replay            › a callback URL replayed in the same browser…                 400 page, no Location
  *  A15 over-long client_id                 › an over-long client_id at /authorize…                        400 page              fixed (was a bug)
+ *  A16 client_id whose KV key overflows    › a client_id whose KV key would pass 512 bytes…                 400 page              fixed (was a bug)
  * TOKENS
  *  T1  wrong code_verifier                 › a wrong code_verifier is refused with invalid_grant            400 invalid_grant
  *  T2  missing code_verifier               › a missing code_verifier is refused with invalid_request        400 invalid_request
@@ -81,6 +90,9 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  T17 over-long code                      › an over-long authorization code…                               400 invalid_grant     fixed (was a bug)
  *  T18 over-long refresh token             › an over-long refresh token…                                    400 invalid_grant     fixed (was a bug)
  *  T19 over-long token to revoke           › an over-long token at the revocation endpoint…                 200 or 400            fixed (was a bug)
+ *  T20 client id in Basic / an assertion   › a client id too long for a KV key in HTTP Basic credentials…   401 invalid_client    fixed (was a bug)
+ *  T21 identifiers near the KV key limit   › a code, refresh or access token whose KV key would pass 512 bytes… 400 / 401 / 200, no 503 fixed (was a bug)
+ *  T22 official Python MCP client          › the official Python MCP client’s token requests…               200 tokens; other mixes 400 fixed (was a bug)
  * CONSENT
  *  C1  forged consent (no binding cookie)  › a consent form replayed from a fresh browser…                  400 page, no Location
  *  C2  clickjacking the consent page       › the consent page cannot be framed…                             CSP frame-ancestors 'none', XFO DENY, no-store
@@ -91,6 +103,7 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  C7  consent handle replay after Deny    › a reused consent handle after Deny…                            400 page, no Location
  *  C8  forged handle with Deny             › a forged handle with Deny…                                     400 page, no Location
  *  C9  scope injection in the form         › a consent form with an injected scope…                         400 page, no Location
+ *  C10 approval remembered unasked         › an approval is remembered only when the person ticks…          page again unless ticked fixed (was a bug)
  * CLIENT METADATA
  *  M1  DCR javascript: redirect URI        › DCR: a javascript: redirect URI…                               400 invalid_client_metadata
  *  M2  DCR data: redirect URI beside a good one › DCR: a data: redirect URI next to a valid one…           400 invalid_client_metadata
@@ -105,6 +118,12 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  M11 CIMD redirect to a private address  › CIMD: a document URL that redirects to a private address…      400 page, redirect not followed
  *  M12 CIMD SSRF at /authorize             › CIMD: client_id <private/non-https URL>…                       400 page, no fetch    fixed (was a bug)
  *  M13 CIMD SSRF at /token                 › CIMD: a private-address client_id at /token…                   401 invalid_client, no fetch fixed (was a bug)
+ *  M14 DCR stores anything sent            › DCR: a 900 KB client_name, 10,000 redirect URIs…               400 invalid_client_metadata fixed (was a bug)
+ *  M15 CIMD SSRF, other host spellings     › CIMD: client_id <HTTPS://, localhost., intranet, .corp…>…      400 page, no fetch    fixed (was a bug)
+ * LIMITS
+ *  L1  sign-in lock-out by client_id       › sign-in limits: requests from one address naming a client…     429 for that address only fixed (was a bug)
+ *  L2  limit escape by varying client_id   › sign-in limits: one address varying the client_id…             429, fetches bounded  fixed (was a bug)
+ *  L3  MCP lock-out of a public client     › MCP limits: one user of a public client spending…              others 200; confidential 429 fixed (was a bug)
  * SESSIONS
  *  S1  session hijack: identity            › an intruder calling whoami on another user's session…          404, no owner data
  *  S2  session hijack: CRM data            › an intruder calling search_records on another user's session… 404, no records
@@ -113,6 +132,11 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  S5  guessed session id                  › a guessed session id…                                          404
  *  S6  token revoked mid-session           › a session whose token was revoked mid-session…                 401
  *  S7  forged internal auth header         › a forged x-mcp-session-auth header…                            tool error naming mcp:write
+ *  S8  SSE takeover of a cold session      › SSE: another user’s GET /sse?sessionId=… on a cold session…    404; owner unchanged, intruder’s POSTs 404   fixed (was a bug)
+ *  S9  SSE session id never issued         › SSE: a session id the server never issued…                     404 on GET and POST; no session started      fixed (was a bug)
+ *  S10 SSE call after re-authorization     › SSE: a call with a second grant’s token runs with that grant…  its own upstream token; only the refused grant is revoked   fixed (was a bug)
+ *  S11 upstream token in session storage   › SSE: a session’s storage never holds the upstream token…       no token stored; revoked grant → 401         fixed (was a bug)
+ *  S12 idle SSE session kept forever       › SSE: a session unused for a day is deleted…                    storage empty; its id → 404                  fixed (was a bug)
  * TRANSPORT / JSON-RPC
  *  R1  DNS rebinding (foreign Origin)      › DNS rebinding: a page on http://attacker.example…             403 forbidden_origin, no CORS
  *  R2  rebound host name                   › a request for a rebound host name…                             421
@@ -132,6 +156,9 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  R15 absurd header                       › a 200 KB header on /mcp…                                       401
  *  R16 over-long bearer token              › an over-long bearer token on /mcp…                             401 invalid_token     fixed (was a bug)
  *  R17 deeply nested JSON                  › deeply nested JSON-RPC params…                                 4xx or JSON-RPC error, never 5xx
+ *  R18 malformed JSON-RPC on /sse/message  › SSE: malformed JSON-RPC: <shape> (5 shapes)…                   400 JSON-RPC error, never 503                fixed (was a bug)
+ *  R19 path traversal in ids               › an id of ".." never reaches an upstream as a path…             tool input error; no upstream call           fixed (was a bug)
+ *  R20 a batch of tool calls counted once  › a batch of tool calls counts each call…                        429 once the calls exceed the per-user limit fixed (was a bug)
  * SECRETS
  *  X1  leak in any response or log         › a whole sign-in, refresh and tool calls never show…            no Attio token / CONSENT_SECRET / ATTIO_CLIENT_SECRET; no own token in logs
  *  X2  secrets sent to the wrong place     › the Attio client secret goes only to Attio's token endpoint…   outbound calls checked
@@ -141,6 +168,8 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  */
 
 const ATTACKER = 'https://attacker.example';
+/** A well-formed Attio id that names nothing. */
+const ZERO_ID = '00000000-0000-4000-8000-000000000000';
 const MB5 = 5 * 1024 * 1024;
 const JSON_RPC_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
 
@@ -419,6 +448,24 @@ describe('authorization', () => {
     );
     await expectPage(response);
   });
+
+  // Found by the independent review (issue 15), now fixed: the guard measured 512 characters, but
+  // the library's key is `client:<id>` in bytes, so a client_id of 506–512 characters (or fewer
+  // multi-byte ones) still reached KV and came back as a 503 "something went wrong" page.
+  it('a client_id whose KV key would pass 512 bytes (506–512 characters, or fewer multi-byte ones) gets a 400 page, not a 503', async () => {
+    const { challenge } = await pkcePair();
+    for (const clientId of ['c'.repeat(506), 'c'.repeat(512), '\u00e9'.repeat(300)]) {
+      const response = await getPage(
+        authorizePath({
+          client_id: clientId,
+          redirect_uri: 'http://127.0.0.1:1/cb',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
+      );
+      await expectPage(response);
+    }
+  });
 });
 
 describe('tokens', () => {
@@ -634,6 +681,147 @@ describe('tokens', () => {
     });
     expect([200, 400]).toContain(response.status);
   });
+
+  // Found by the independent review (issue 15), now fixed: the guard read only the form's
+  // client_id, so a client id in HTTP Basic credentials (or a client assertion's issuer) of any
+  // length reached the library's `client:<id>` lookup and came back as a 503.
+  it('a client id too long for a KV key in HTTP Basic credentials or a client assertion’s issuer is refused with 401 invalid_client, not a 503', async () => {
+    const viaBasic = await send(
+      new Request(`${ORIGIN}/token`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Authorization: `Basic ${btoa(`${'c'.repeat(600)}:secret`)}`,
+        },
+        body: 'grant_type=refresh_token&refresh_token=x%3Ay%3Az',
+      }),
+    );
+    expect(viaBasic.status).toBe(401);
+    expect(viaBasic.headers.get('WWW-Authenticate')).toContain('Basic');
+    expect(await oauthError(viaBasic)).toBe('invalid_client');
+
+    const multiByte = await refresh('\u00e9'.repeat(300), 'x:y:z'); // 600 bytes in 300 characters
+    expect(multiByte.status).toBe(401);
+
+    const part = (value: unknown) =>
+      btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const issuer = `https://${'c'.repeat(600)}.example/client.json`;
+    const assertion = [
+      part({ alg: 'ES256', typ: 'JWT' }),
+      part({ iss: issuer, sub: issuer, aud: ORIGIN, exp: Math.floor(Date.now() / 1000) + 60, jti: 'j' }),
+      'c2ln',
+    ].join('.');
+    const viaAssertion = await tokenRequest(sendSafely, ORIGIN, {
+      grant_type: 'refresh_token',
+      refresh_token: 'x:y:z',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    });
+    expect(viaAssertion.status).toBe(401);
+    expect(await oauthError(viaAssertion)).toBe('invalid_client');
+  });
+
+  // Found by the independent review (issue 15), now fixed: the guard allowed 512 characters, but
+  // the library's keys add to them (`grant:<user>:<grant>`, `token:<user>:<grant>:<64-hex hash>`),
+  // so codes and tokens of about 440–512 characters in the `user:grant:secret` form answered 503.
+  it('a code, refresh or access token whose KV key would pass 512 bytes is refused with a 4xx, not a 503', async () => {
+    const { client, redirectUri, verifier } = await newClient();
+    const grantKeyTooLong = `${'u'.repeat(505)}:g:s`; // 509 characters; grant:<user>:g is 513 bytes
+    const code = await exchangeCode({ code: grantKeyTooLong, clientId: client.client_id, redirectUri, verifier });
+    expect(code.status).toBe(400);
+    expect(await oauthError(code)).toBe('invalid_grant');
+    const refreshed = await refresh(client.client_id, grantKeyTooLong);
+    expect(refreshed.status).toBe(400);
+    expect(await oauthError(refreshed)).toBe('invalid_grant');
+
+    const tokenKeyTooLong = `${'u'.repeat(445)}:g:s`; // 449 characters; token:<user>:g:<hash> is 518 bytes
+    const bearer = await mcp(tokenKeyTooLong, INITIALIZE);
+    expect(bearer.status).toBe(401);
+    expect(bearer.headers.get('WWW-Authenticate')).toContain('invalid_token');
+    const revoked = await tokenRequest(sendSafely, ORIGIN, { token: tokenKeyTooLong, client_id: client.client_id });
+    expect(revoked.status).toBe(200);
+  });
+
+  // Found beside the independent review (issue 15), now fixed: the official Python MCP SDK (PyPI
+  // `mcp`) authenticates with HTTP Basic and also names itself with `client_id` in the form
+  // (RFC 6749 §3.2.1); the library answered 400 "Client must not use multiple authentication
+  // methods", so that client could neither finish sign-in nor refresh. The request shapes below
+  // are the SDK's (`_exchange_token_authorization_code`, `_refresh_token`, `prepare_token_auth`).
+  it('the official Python MCP client’s token requests (HTTP Basic and client_id in the form) get tokens, for the code exchange and the refresh; other mixes stay refused', async () => {
+    // Registered as the SDK's example client does: no token_endpoint_auth_method (client_secret_basic).
+    const redirectUri = 'http://localhost:3030/callback';
+    const registration = await send(
+      new Request(`${ORIGIN}/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          redirect_uris: [redirectUri],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          client_name: 'Simple Auth Client',
+        }),
+      }),
+    );
+    expect(registration.status).toBe(201);
+    const client = (await registration.json()) as RegisteredClient & {
+      client_secret: string;
+      token_endpoint_auth_method: string;
+    };
+    expect(client.token_endpoint_auth_method).toBe('client_secret_basic');
+    const { verifier, challenge } = await pkcePair();
+    const { redirect } = await authorizeInBrowser(new Browser(ORIGIN, sendSafely), {
+      clientId: client.client_id,
+      redirectUri,
+      challenge,
+      resource: ORIGIN,
+    });
+    // httpx's form encoding of the SDK's dict, with its Basic header (quote(id):quote(secret)).
+    const basic = `Basic ${btoa(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`)}`;
+    const post = (fields: [string, string][]) =>
+      send(
+        new Request(`${ORIGIN}/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: basic },
+          body: new URLSearchParams(fields).toString(),
+        }),
+      );
+    const tokens = await tokensOf(
+      await post([
+        ['grant_type', 'authorization_code'],
+        ['code', redirect.searchParams.get('code') ?? ''],
+        ['redirect_uri', redirectUri],
+        ['client_id', client.client_id],
+        ['code_verifier', verifier],
+        ['resource', ORIGIN],
+      ]),
+    );
+    const refreshed = await tokensOf(
+      await post([
+        ['grant_type', 'refresh_token'],
+        ['refresh_token', tokens.refresh_token ?? ''],
+        ['client_id', client.client_id],
+        ['resource', ORIGIN],
+      ]),
+    );
+    expect(refreshed.access_token).toBeTruthy();
+
+    // Only that case is accepted: another client_id, or a client_secret in the form beside Basic.
+    const otherId = await post([
+      ['grant_type', 'refresh_token'],
+      ['refresh_token', refreshed.refresh_token ?? ''],
+      ['client_id', 'another-client'],
+    ]);
+    expect(otherId.status).toBe(400);
+    expect(await oauthError(otherId)).toBe('invalid_request');
+    const twoSecrets = await post([
+      ['grant_type', 'refresh_token'],
+      ['refresh_token', refreshed.refresh_token ?? ''],
+      ['client_id', client.client_id],
+      ['client_secret', client.client_secret],
+    ]);
+    expect(twoSecrets.status).toBe(400);
+    expect(await oauthError(twoSecrets)).toBe('invalid_request');
+  });
 });
 
 describe('consent', () => {
@@ -744,6 +932,18 @@ describe('consent', () => {
     ]);
     await expectPage(response);
   });
+
+  // Found by the independent review (issue 15), now fixed: every approval was remembered for 30
+  // days in that browser without the person being asked or told. The page now offers it, unticked.
+  it('an approval is remembered only when the person ticks "Remember this approval for 30 days": otherwise the same browser is asked again', async () => {
+    const browser = newBrowser();
+    const { client, redirectUri, challenge } = await newClient();
+    const authorize = (remember: boolean) =>
+      authorizeInBrowser(browser, { clientId: client.client_id, redirectUri, challenge, remember });
+    expect((await authorize(false)).consentShown).toBe(true);
+    expect((await authorize(true)).consentShown).toBe(true); // the first approval was not remembered
+    expect((await authorize(false)).consentShown).toBe(false); // this one was chosen
+  });
 });
 
 describe('client metadata', () => {
@@ -814,6 +1014,17 @@ describe('client metadata', () => {
     );
     expect([200, 400]).toContain(response.status);
     expect(await response.text()).not.toMatch(RAW_HTML);
+  });
+
+  // Found by the independent review (issue 15), now fixed: anonymous registration stored whatever
+  // fitted in the library's 1 MiB body limit for 90 days, and the consent page rendered it.
+  it('DCR: a 900 KB client_name, 10,000 redirect URIs or ~800 KB of URIs are refused with 400 invalid_client_metadata', async () => {
+    await expectMetadataRefused(await register({ client_name: 'N'.repeat(900_000) }));
+    await expectMetadataRefused(
+      await register({ redirect_uris: Array.from({ length: 10_000 }, (_, i) => `http://127.0.0.1:33418/cb${i}`) }),
+    );
+    await expectMetadataRefused(await register({ redirect_uris: [`http://127.0.0.1:33418/${'p'.repeat(800_000)}`] }));
+    await expectMetadataRefused(await register({ client_uri: `https://app.example/${'p'.repeat(800_000)}` }));
   });
 
   describe('Client ID Metadata Documents', () => {
@@ -932,6 +1143,29 @@ describe('client metadata', () => {
       });
     }
 
+    // Found by the independent review of issue 15, now fixed: the check compared the raw string's
+    // scheme and the host as written, so these spellings of a private host reached the fetch (the
+    // library treats the scheme case-insensitively; `fetch` drops a trailing dot and resolves a
+    // single label through the search domains). src/http/request-guards.test.ts lists every
+    // form checked, including those WHATWG URL parsing already turned into a caught one.
+    const OTHER_SPELLINGS: [url: string, what: string][] = [
+      ['HTTPS://localhost/client.json', 'the scheme in capitals'],
+      ['https://localhost./client.json', 'localhost with a trailing dot'],
+      ['https://localhost\u3002/client.json', 'localhost with an ideographic full stop (IDNA)'],
+      ['https://metadata.google.internal./computeMetadata/v1/', 'an internal name with a trailing dot'],
+      ['https://intranet/client.json', 'a single-label name'],
+      ['https://nas.localdomain/client.json', 'a .localdomain name'],
+      ['https://wiki.corp/client.json', 'a .corp name'],
+    ];
+    for (const [clientId, what] of OTHER_SPELLINGS) {
+      it(`CIMD: client_id ${clientId} (${what}) is refused with a 400 page without the Worker fetching it (SSRF)`, async () => {
+        stubDocuments();
+        await expectPage(await authorizeAs(clientId, 'https://app.example/callback'));
+        expect(fetched(clientId) || fetched(new URL(clientId).href)).toBe(false);
+        expect(outbound.calls.filter((call) => new URL(call.url).host !== standinHost())).toEqual([]);
+      });
+    }
+
     // Found by this suite, now fixed: the token endpoint resolves CIMD client ids too, so the same fetch happens
     // without a browser: one POST per address.
     it('CIMD: a private-address client_id at /token is refused with 401 invalid_client without the Worker fetching it', async () => {
@@ -942,6 +1176,137 @@ describe('client metadata', () => {
       expect(await oauthError(response)).toBe('invalid_client');
       expect(fetched(clientId)).toBe(false);
     });
+  });
+});
+
+describe('limits', () => {
+  /** A Workers rate-limiting binding, counted in memory: at most `limit` calls per key. */
+  function countingLimiter(limit: number) {
+    const counts = new Map<string, number>();
+    return {
+      async limit({ key }: { key: string }) {
+        const count = (counts.get(key) ?? 0) + 1;
+        counts.set(key, count);
+        return { success: count <= limit };
+      },
+    };
+  }
+
+  /**
+   * The real Worker with rate limits on (this suite's env turns them off) and small in-memory
+   * limiters, reached from the address `CF-Connecting-IP` names, as Cloudflare sets it.
+   */
+  function limitedWorker(limits: { oauth?: number; address?: number; user?: number; client?: number }) {
+    const limitedEnv = {
+      ...env,
+      RATE_LIMITS: 'on',
+      OAUTH_LIMITER: countingLimiter(limits.oauth ?? 1000),
+      OAUTH_ADDRESS_LIMITER: countingLimiter(limits.address ?? 1000),
+      MCP_USER_LIMITER: countingLimiter(limits.user ?? 1000),
+      MCP_CLIENT_LIMITER: countingLimiter(limits.client ?? 1000),
+    } as unknown as Env;
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    return async (address: string, url: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('CF-Connecting-IP', address);
+      const request = new Request(url, { ...init, headers, redirect: 'manual' });
+      const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, limitedEnv, ctx);
+      await response.body?.cancel().catch(() => undefined);
+      return response.status;
+    };
+  }
+
+  const refreshFor = (clientId: string): RequestInit => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x:y:z', client_id: clientId }).toString(),
+  });
+
+  // Found by the independent review (issue 15), now fixed: /authorize and /token were counted per
+  // client_id as claimed, before anything was verified, so ~60 anonymous requests a minute naming
+  // a popular client (a CIMD client id is public) made every real sign-in and refresh of it 429.
+  it('sign-in limits: requests from one address naming a client cannot lock out that client’s sign-in and refresh from other addresses', async () => {
+    const send = limitedWorker({ oauth: 5 });
+    const { client, redirectUri, challenge } = await newClient();
+    const attacker: number[] = [];
+    for (let i = 0; i < 8; i++)
+      attacker.push(await send('203.0.113.66', `${ORIGIN}/token`, refreshFor(client.client_id)));
+    expect(attacker).toContain(429);
+
+    // The client's real users, from their own addresses: answered as usual, not 429.
+    expect(await send('198.51.100.1', `${ORIGIN}/token`, refreshFor(client.client_id))).toBe(400);
+    const page = authorizeUrl(ORIGIN, { clientId: client.client_id, redirectUri, challenge });
+    expect(await send('198.51.100.2', page, { headers: { Accept: 'text/html' } })).toBe(200);
+  });
+
+  // Found by the independent review (issue 15), now fixed: the reverse of the above — one address
+  // varying the client_id was never limited, including the metadata-document fetches it triggers.
+  it('sign-in limits: one address varying the client_id is limited all the same, and so are the metadata-document fetches it triggers', async () => {
+    const send = limitedWorker({ address: 5 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push(await send('203.0.113.77', `${ORIGIN}/token`, refreshFor(`nobody-${i}`)));
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+
+    const outbound = spyOnOutbound(() => new Response('not found', { status: 404 }));
+    try {
+      const { challenge } = await pkcePair();
+      const documents: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const clientId = `https://vary-${i}.example/client.json`;
+        const page = authorizeUrl(ORIGIN, { clientId, redirectUri: `https://vary-${i}.example/cb`, challenge });
+        documents.push(await send('203.0.113.78', page, { headers: { Accept: 'text/html' } }));
+      }
+      expect(documents.filter((status) => status === 429)).toHaveLength(3);
+      expect(outbound.calls.filter((call) => call.url.includes('.example/client.json')).length).toBeLessThanOrEqual(5);
+    } finally {
+      outbound.spy.mockRestore();
+    }
+  });
+
+  // Found by the independent review (issue 15), now fixed: MCP_CLIENT_LIMITER counted every
+  // client across all its users, but anyone who can sign in can hold a token of a public client
+  // (a CIMD client id is public), so a few accounts could spend its budget and lock out all its
+  // users. Public clients now count per user only; a confidential client is still counted.
+  it('MCP limits: one user of a public client spending its client budget does not lock out its other users; a confidential client is still limited', async () => {
+    const send = limitedWorker({ client: 3 });
+    const mcpInit = (token: string): RequestInit => ({
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, ...JSON_RPC_HEADERS },
+      body: JSON.stringify(INITIALIZE),
+    });
+
+    const shared = await newClient(); // a public client, as every CIMD client is here
+    const tokenOf = async (email: string) => {
+      const code = await codeFor(shared.client, shared.redirectUri, shared.challenge, email);
+      const exchange = exchangeCode({
+        code,
+        clientId: shared.client.client_id,
+        redirectUri: shared.redirectUri,
+        verifier: shared.verifier,
+      });
+      return (await tokensOf(await exchange)).access_token;
+    };
+    const intruder = await tokenOf('limits-intruder@example.com');
+    const victim = await tokenOf('limits-victim@example.com');
+    for (let i = 0; i < 5; i++) expect(await send('203.0.113.90', `${ORIGIN}/mcp`, mcpInit(intruder))).toBe(200);
+    expect(await send('198.51.100.9', `${ORIGIN}/mcp`, mcpInit(victim))).toBe(200);
+
+    const confidential = await newClient({ token_endpoint_auth_method: 'client_secret_post' });
+    const code = await codeFor(confidential.client, confidential.redirectUri, confidential.challenge);
+    const { access_token } = await tokensOf(
+      await tokenRequest(sendSafely, ORIGIN, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: confidential.redirectUri,
+        client_id: confidential.client.client_id,
+        client_secret: confidential.client.client_secret ?? '',
+        code_verifier: confidential.verifier,
+      }),
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push(await send('203.0.113.91', `${ORIGIN}/mcp`, mcpInit(access_token)));
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 });
 
@@ -1072,13 +1437,176 @@ describe('sessions', () => {
     try {
       const result = (await client.callTool({
         name: 'create_note',
-        arguments: { object: 'companies', record_id: 'any', title: 'forged', content: 'forged' },
+        arguments: { object: 'companies', record_id: ZERO_ID, title: 'forged', content: 'forged' },
       })) as CallToolResult;
       expect(result.isError).toBe(true);
       expect(text(result)).toContain('mcp:write');
     } finally {
       await client.close();
     }
+  });
+
+  /** The legacy SSE session's Durable Object, as McpAgent names it. */
+  const sseObject = (sessionId: string) => env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(`sse:${sessionId}`));
+  /** The library's token format is `userId:grantId:secret`. */
+  const userIdOf = (token: string) => token.split(':')[0];
+
+  // Found by the review (issue 15), now fixed: only POST /sse/message was checked against the owner. Another user's
+  // GET /sse?sessionId=… started a cold session with their props, which overwrote the recorded owner: the victim
+  // was refused from then on, and the intruder's messages were accepted.
+  it('SSE: another user’s GET /sse?sessionId=… on a cold session is 404, and the session stays its owner’s', async () => {
+    const owner = await userToken('sse-takeover-owner@example.com');
+    const intruder = await userToken('sse-takeover-intruder@example.com');
+    const session = await openLegacySse(owner.tokens.access_token);
+    await session.initialize();
+    await session.close();
+    await evictDurableObject(sseObject(session.sessionId)); // cold, as any session is after a few idle seconds
+
+    const stolen = await send(
+      new Request(`${ORIGIN}/sse?sessionId=${session.sessionId}`, {
+        headers: { Authorization: `Bearer ${intruder.tokens.access_token}`, Accept: 'text/event-stream' },
+      }),
+    );
+    expect(stolen.status).toBe(404);
+    await stolen.body?.cancel();
+    const intruding = await postSseMessage(
+      session.sessionId,
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      intruder.tokens.access_token,
+    );
+    expect(intruding.status).toBe(404);
+    const own = await postSseMessage(
+      session.sessionId,
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      owner.tokens.access_token,
+    );
+    expect(own.status).toBe(202);
+    const stored = await runInDurableObject(sseObject(session.sessionId), (_object, state) =>
+      state.storage.get<{ owner?: string }>('props'),
+    );
+    expect(stored?.owner).toBe(userIdOf(owner.tokens.access_token));
+  });
+
+  // Found by the review (issue 15), now fixed: a POST /sse/message with any session id was accepted (202) and started
+  // an ownerless session that a victim could then be lured into; GET /sse?sessionId=<any> opened it too.
+  it('SSE: a session id the server never issued is 404 on GET and POST, and starts no session', async () => {
+    const { tokens } = await userToken('sse-unissued@example.com');
+    const guessed = 'ab'.repeat(32);
+    for (const sessionId of ['any-string-at-all', guessed]) {
+      const posted = await postSseMessage(
+        sessionId,
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        tokens.access_token,
+      );
+      expect(posted.status).toBe(404);
+      const opened = await send(
+        new Request(`${ORIGIN}/sse?sessionId=${sessionId}`, {
+          headers: { Authorization: `Bearer ${tokens.access_token}`, Accept: 'text/event-stream' },
+        }),
+      );
+      expect(opened.status).toBe(404);
+      await opened.body?.cancel();
+    }
+    expect(
+      await runInDurableObject(sseObject(guessed), (_object, state) => state.storage.get('props')),
+    ).toBeUndefined();
+  });
+
+  // Found by the review (issue 15), now fixed: an SSE session ran every tool call with the props (the Attio token) of
+  // the grant that opened it, and revoked the grant that made the call. After a re-authorization, a client that
+  // kept its session used the old, revoked Attio token, got 401, and had its new grant revoked: signed out on
+  // every call.
+  it('SSE: a call with a second grant’s token runs with that grant’s upstream token, and only a refused grant is revoked', async () => {
+    const email = 'sse-reauthorized@example.com';
+    const first = await userToken(email);
+    const session = await openLegacySse(first.tokens.access_token);
+    await session.initialize();
+    const outbound = spyOnOutbound();
+    try {
+      const before = await session.callTool(1, 'search_records', { query: 'Acme' });
+      expect(before.isError).toBeFalsy();
+      const api = `${standinUrl()}/v2/`;
+      const firstAttioToken = outbound.calls
+        .filter((call) => call.url.startsWith(api))
+        .map((call) => (call.headers.get('Authorization') ?? '').replace(/^Bearer\s+/i, ''))
+        .find(Boolean);
+      if (!firstAttioToken) throw new Error('no Attio call seen');
+
+      const second = await userToken(email); // the same person signs in again: a new grant
+      expect(userIdOf(second.tokens.access_token)).toBe(userIdOf(first.tokens.access_token));
+      await controlStandin('revoke', { token: firstAttioToken });
+
+      const after = await session.callTool(2, 'search_records', { query: 'Acme' }, second.tokens.access_token);
+      expect(after.isError).toBeFalsy();
+      expect(JSON.stringify(after)).toContain('Acme Corp');
+      // The first grant's token is refused by Attio: that grant, and only it, is revoked.
+      const refused = await session.callTool(3, 'search_records', { query: 'Acme' }, first.tokens.access_token);
+      expect(refused.isError).toBe(true);
+      expect(
+        (await session.post({ jsonrpc: '2.0', id: 4, method: 'tools/list' }, first.tokens.access_token)).status,
+      ).toBe(401);
+      // The user is not signed out: the second grant still works, on this session and on a new one.
+      const still = await session.callTool(5, 'whoami', {}, second.tokens.access_token);
+      expect(still.isError).toBeFalsy();
+      expect((await mcp(second.tokens.access_token, INITIALIZE)).status).toBe(200);
+    } finally {
+      outbound.spy.mockRestore();
+      await session.close();
+    }
+  });
+
+  // Found by the review (issue 15), now fixed: /sse sessions kept their props, with the Attio token, in Durable Object
+  // storage with no expiry, including sessions of revoked grants.
+  it('SSE: a session’s storage never holds the upstream token, and a revoked grant’s token stops working on it', async () => {
+    const { client, tokens } = await userToken('sse-token-at-rest@example.com');
+    const session = await openLegacySse(tokens.access_token);
+    await session.initialize();
+    const outbound = spyOnOutbound();
+    try {
+      expect((await session.callTool(1, 'search_records', { query: 'Acme' })).isError).toBeFalsy();
+      const api = `${standinUrl()}/v2/`;
+      const attioToken = outbound.calls
+        .filter((call) => call.url.startsWith(api))
+        .map((call) => (call.headers.get('Authorization') ?? '').replace(/^Bearer\s+/i, ''))
+        .find(Boolean);
+      if (!attioToken) throw new Error('no Attio call seen');
+      const stored = await runInDurableObject(sseObject(session.sessionId), async (_object, state) =>
+        JSON.stringify([...(await state.storage.list()).entries()]),
+      );
+      expect(stored).toContain(userIdOf(tokens.access_token)); // the check below is only as good as this
+      expect(stored).not.toContain(attioToken);
+      expect(stored).not.toContain('attioToken');
+
+      await tokenRequest(sendSafely, ORIGIN, { token: tokens.access_token, client_id: client.client_id });
+      const revoked = await session.post({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      expect(revoked.status).toBe(401);
+    } finally {
+      outbound.spy.mockRestore();
+      await session.close();
+    }
+  });
+
+  // Found by the review (issue 15), now fixed: /sse sessions were never deleted (/mcp sessions expire after a day idle).
+  it('SSE: a session unused for a day is deleted with its storage, and its id then gets 404', async () => {
+    const { tokens } = await userToken('sse-idle@example.com');
+    const session = await openLegacySse(tokens.access_token);
+    await session.initialize();
+    await session.close();
+    const stub = sseObject(session.sessionId);
+    // Its last use a day and a minute ago, and the expiry check due now.
+    await runInDurableObject(stub, async (object: McpSession, state) => {
+      const stored = (await state.storage.get<Record<string, unknown>>('props')) ?? {};
+      await object.updateProps({ ...stored, touched: Date.now() - SESSION_IDLE_EXPIRY_MS - 60_000 });
+      await object.schedule(0, 'expireIfIdle');
+    });
+    await runDurableObjectAlarm(stub);
+    expect(await runInDurableObject(stub, (_object, state) => state.storage.get('props'))).toBeUndefined();
+    const gone = await postSseMessage(
+      session.sessionId,
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      tokens.access_token,
+    );
+    expect(gone.status).toBe(404);
   });
 });
 
@@ -1299,6 +1827,132 @@ describe('transport / JSON-RPC', () => {
     expect(response.status).toBeLessThan(500);
     const answer = await readFor(response, 5_000);
     if (response.status === 200) expect(answer).toMatch(/"id":11/);
+  });
+
+  // Found by the review (issue 15), now fixed: each of these threw inside the agents library or failed to cross the
+  // Durable Object boundary (DataCloneError), and the edge answered 503 "storage unavailable".
+  const malformedLegacy: [string, string][] = [
+    ['invalid JSON', '{"jsonrpc": "2.0", "id": 1, "method": '],
+    ['an empty object', '{}'],
+    ['jsonrpc 1.0', '{"jsonrpc": "1.0", "id": 1, "method": "tools/list"}'],
+    [
+      'a batch',
+      '[{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}]',
+    ],
+    [
+      'deep nesting',
+      `{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"whoami","arguments":{"x":${'['.repeat(50_000)}${']'.repeat(50_000)}}}}`,
+    ],
+  ];
+  let legacySessionId: Promise<string> | undefined;
+  for (const [shape, body] of malformedLegacy) {
+    it(`SSE: malformed JSON-RPC: ${shape} on /sse/message is refused with 400 and a JSON-RPC error, never a 503`, async () => {
+      legacySessionId ??= openLegacySse(bearer).then(async (session) => {
+        await session.initialize();
+        return session.sessionId;
+      });
+      const response = await send(
+        new Request(`${ORIGIN}/sse/message?sessionId=${await legacySessionId}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+          body,
+        }),
+      );
+      await expectJsonRpcError(response, 400);
+    });
+  }
+
+  // Found by the review (issue 15), now fixed: encodeURIComponent leaves "." and ".." as they are, so an id of ".."
+  // turned PATCH /v2/objects/companies/records/<id> into PATCH /v2/objects/companies/ (Attio's "update object"),
+  // and complete_task into PATCH /v2/; GitHub's repository name pattern accepted "../..".
+  it('an id of ".." never reaches an upstream as a path: refused by the tool’s input schema and by the client, on both transports', async () => {
+    const outbound = spyOnOutbound();
+    try {
+      for (const transport of ['streamable-http', 'sse'] as const) {
+        const client = await connectMcp({ origin: ORIGIN, token: bearer, transport, send: sendToWorker });
+        try {
+          for (const [name, args] of [
+            ['update_record', { object: 'companies', record_id: '..', values: { name: 'Traversed' } }],
+            ['complete_task', { task_id: '..' }],
+            ['delete_record', { object: 'companies', record_id: '.', confirm: true }],
+            ['update_list_entry', { list: 'sales_pipeline', entry_id: '..', values: { stage: 'Lead' } }],
+            ['fetch', { id: 'companies/..' }],
+          ] as const) {
+            const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+            expect(result.isError, `${transport} ${name}`).toBe(true);
+          }
+        } finally {
+          await client.close();
+        }
+      }
+      const api = `${standinUrl()}/v2/`;
+      const writes = outbound.calls.filter((call) => call.url.startsWith(api) && call.method !== 'GET');
+      expect(writes).toEqual([]);
+      expect(outbound.calls.filter((call) => /\/\.\.?(\/|\?|$)/.test(call.url))).toEqual([]);
+    } finally {
+      outbound.spy.mockRestore();
+    }
+    // GitHub: the tools' repository names, and the client whatever it is passed.
+    for (const name of ['../..', 'octocat/..', 'octocat/.', '../hello-world', 'octocat/hello/world']) {
+      expect(RepoName.safeParse(name).success, name).toBe(false);
+    }
+    const github = spyOnOutbound(() => Response.json({}));
+    try {
+      const client = new GitHubClient({ apiUrl: 'https://api.github.example', token: 't', fetch: globalThis.fetch });
+      await expect((async () => client.issue('..', '..', 1))()).rejects.toThrow(/not a valid id or name/);
+      await expect((async () => client.createIssue('octocat', '.', { title: 't' }))()).rejects.toThrow(
+        /not a valid id or name/,
+      );
+      expect(github.calls).toEqual([]);
+    } finally {
+      github.spy.mockRestore();
+    }
+  });
+
+  // Found by the review (issue 15), now fixed: the per-user limit counted requests, so a batch of 100 tool calls counted
+  // once and made 100 upstream calls.
+  it('a batch of tool calls counts each call against the per-user limit', async () => {
+    const counts = new Map<string, number>();
+    const limit = 10;
+    const limiter = {
+      async limit({ key }: { key: string }) {
+        const count = (counts.get(key) ?? 0) + 1;
+        counts.set(key, count);
+        return { success: count <= limit };
+      },
+    };
+    const unlimited = { limit: async () => ({ success: true }) };
+    // A separate env object: the Worker builds its provider per env, so these limits apply.
+    const limitedEnv = { ...env, RATE_LIMITS: 'on', MCP_USER_LIMITER: limiter, MCP_CLIENT_LIMITER: unlimited } as Env;
+    const { tokens } = await userToken('batch-counting@example.com');
+    const sessionId = await openWireSession(tokens.access_token);
+    const post = (body: unknown) =>
+      worker.fetch(
+        new Request(`${ORIGIN}/mcp`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${tokens.access_token}`,
+            ...JSON_RPC_HEADERS,
+            'mcp-session-id': sessionId,
+            'mcp-protocol-version': '2025-03-26',
+          },
+          body: JSON.stringify(body),
+        }) as Request<unknown, IncomingRequestCfProperties>,
+        limitedEnv,
+        { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext,
+      );
+    const call = (id: number) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'whoami', arguments: {} },
+    });
+    const one = await post(call(1));
+    expect(one.status).toBe(200);
+    await one.body?.cancel();
+    const batch = await post(Array.from({ length: 2 * limit }, (_, index) => call(index + 2)));
+    expect(batch.status).toBe(429);
+    expect(counts.get(`user:${tokens.access_token.split(':')[0]}`)).toBeGreaterThan(limit);
   });
 });
 
