@@ -85,13 +85,11 @@ export function withSessionAuth(
   return {
     async fetch(request, env, ctx) {
       const { auth, props } = ctx as OAuthResourceContext<Record<string, unknown>>; // the library sets both
+      const path = options.rateLimits ? new URL(request.url).pathname : '';
       if (options.rateLimits) {
         // Per person, and per confidential client across all its users (a runaway integration).
-        const path = new URL(request.url).pathname;
-        if (!(await withinLimit(env.MCP_USER_LIMITER, `user:${auth.userId ?? 'unknown'}`))) {
-          audit({ event: 'rate_limited', limiter: 'mcp_user', path });
-          return tooManyRequests('requests from your account');
-        }
+        const limited = await chargeUser(env, auth.userId, path, 1);
+        if (limited) return limited;
         // Per client only for confidential clients: see mcpClientRateKey for why public ones are not.
         const oauth = (env as { OAUTH_PROVIDER?: { lookupClient: LookupClient } }).OAUTH_PROVIDER;
         const clientKey = await mcpClientRateKey(auth.clientId, oauth && ((id) => oauth.lookupClient(id)));
@@ -114,14 +112,8 @@ export function withSessionAuth(
         // Each tool call in a batch is an upstream call: each counts (the request counted once above).
         const moreCalls = toolCallCount(message) - 1;
         if (options.rateLimits && moreCalls > 0) {
-          const userKey = `user:${auth.userId ?? 'unknown'}`;
-          const counted = await Promise.all(
-            Array.from({ length: moreCalls }, () => withinLimit(env.MCP_USER_LIMITER, userKey)),
-          );
-          if (!counted.every(Boolean)) {
-            audit({ event: 'rate_limited', limiter: 'mcp_user', path: new URL(request.url).pathname });
-            return tooManyRequests('requests from your account');
-          }
+          const limited = await chargeUser(env, auth.userId, path, moreCalls);
+          if (limited) return limited;
         }
         if (toolScopes && [...scopesInUse].some((scope) => !auth.scope.includes(scope))) {
           const challenge = stepUpChallenge(message, auth, toolScopes);
@@ -273,6 +265,15 @@ export function sessionNotFound(): Response {
 }
 
 const ToolCall = z.object({ method: z.literal('tools/call'), params: z.object({ name: z.string() }) });
+
+/** Counts `times` requests against the user's limit: the 429 to answer once that passes it. */
+async function chargeUser(env: Env, userId: string | undefined, path: string, times: number) {
+  const key = `user:${userId ?? 'unknown'}`;
+  const counted = await Promise.all(Array.from({ length: times }, () => withinLimit(env.MCP_USER_LIMITER, key)));
+  if (counted.every(Boolean)) return undefined;
+  audit({ event: 'rate_limited', limiter: 'mcp_user', path });
+  return tooManyRequests('requests from your account');
+}
 
 /** How many `tools/call` messages a body holds (a batch may hold many). */
 function toolCallCount(body: unknown): number {

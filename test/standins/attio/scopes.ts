@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './auth.ts';
 import { AttioError } from './errors.ts';
+import { matchOperation } from './openapi.ts';
 
 /** Every scope Attio's OpenAPI document declares (`components.securitySchemes.oauth2`). */
 export const KNOWN_SCOPES = [
@@ -121,32 +122,14 @@ export const ROUTE_SCOPES: readonly (readonly [Method, string, readonly string[]
   ['GET', '/v2/self', []],
 ];
 
-interface CompiledRoute {
-  method: string;
-  segments: (string | null)[];
-  literals: number;
-  scopes: readonly string[];
-}
-
-const COMPILED: CompiledRoute[] = ROUTE_SCOPES.map(([method, template, scopes]) => {
-  const segments = template
-    .split('/')
-    .filter((s) => s !== '')
-    .map((s) => (s.startsWith('{') ? null : s));
-  return { method, segments, literals: segments.filter((s) => s !== null).length, scopes };
-});
+const SCOPES_BY_OPERATION = new Map(
+  ROUTE_SCOPES.map(([method, template, scopes]) => [`${method} ${template}`, scopes]),
+);
 
 /** The scopes an operation needs, or undefined for a path the table does not know (it 404s). */
 export function requiredScopes(method: string, path: string): readonly string[] | undefined {
-  const parts = path.split('/').filter((s) => s !== '');
-  let best: CompiledRoute | undefined;
-  for (const route of COMPILED) {
-    if (route.method !== method.toUpperCase() || route.segments.length !== parts.length) continue;
-    if (!route.segments.every((s, i) => s === null || s === parts[i])) continue;
-    // The most literal template wins (`/v2/objects/records/search` over `{target}/…`).
-    if (!best || route.literals > best.literals) best = route;
-  }
-  return best?.scopes;
+  const match = matchOperation(method, path);
+  return match && SCOPES_BY_OPERATION.get(`${match.operation.method} ${match.operation.template}`);
 }
 
 /** `x:read` is satisfied by `x:read` or `x:read-write` ("View, and optionally write"). */
