@@ -1,12 +1,13 @@
 import { withCachedTokens } from './auth/token-cache';
 import { type ConfigReport, readConfig } from './config';
-import { healthResponse, notConfiguredResponse, wrongOriginResponse } from './health';
 import { BrowserOrigins } from './http/browser-origins';
 import { type Deployment, serveAtEdge } from './http/edge';
+import { healthResponse } from './http/health';
+import { notConfiguredResponse } from './http/not-configured';
+import { wrongOriginResponse } from './http/wrong-origin';
 import { createProvider } from './provider';
 
-export { McpHttpSession } from './mcp/http-session';
-export { McpSession } from './mcp/sse-session';
+export { McpSession } from './mcp/session';
 
 /**
  * The configuration, and the provider, origin policy and token-caching env built from it, once

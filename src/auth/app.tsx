@@ -30,7 +30,7 @@ const UpstreamData = z.record(z.string(), z.string());
  * `finishUpstream`); this file only decides what to show and where to go.
  */
 export function createAuthApp(config: Config) {
-  const upstream = activeUpstream(config);
+  const upstream = activeUpstream(config.upstream);
   const callbackUrl = `${config.publicUrl}/callback`;
   const remember = { secret: config.consentSecret, maxAgeSeconds: REMEMBER_DAYS * 24 * 60 * 60 };
   const app = new Hono<AuthEnv>();

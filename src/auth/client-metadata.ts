@@ -4,7 +4,7 @@ import type { ClientRegistrationCallbackResult } from '@cloudflare/workers-oauth
  * Limits on what dynamic client registration (RFC 7591) stores. Registration is anonymous and a
  * client is kept for 90 days and shown on the consent page, so without them anyone could store
  * a megabyte per request (a 900 KB `client_name`, 10,000 redirect URIs). Real clients send well
- * under a kilobyte. The README's "Client registration" lists the same numbers.
+ * under a kilobyte. docs/security.md, "Client registration", lists the same numbers.
  */
 export const REGISTRATION_LIMITS = {
   /** The whole registration document, as JSON. */

@@ -1,3 +1,5 @@
+import { audit } from '../audit';
+
 /**
  * Rate limits on the Workers rate-limiting bindings declared in wrangler.jsonc: each binding
  * counts calls per key over its period (60 s here). The binding does not say when the window
@@ -102,4 +104,41 @@ export async function mcpClientRateKey(
     confidentialClients.set(clientId, confidential);
   }
   return confidential ? `client:${clientId}` : undefined;
+}
+
+/**
+ * Counts one MCP request against its user's limit, and against its client's when the client is
+ * confidential (see `mcpClientRateKey`): the 429 to answer once either is passed.
+ */
+export async function limitMcpRequest(
+  env: Env,
+  call: { userId: string; clientId: string },
+  path: string,
+): Promise<Response | undefined> {
+  const limited = await limitMcpUser(env, call.userId, path, 1);
+  if (limited) return limited;
+  const oauth = (env as { OAUTH_PROVIDER?: { lookupClient: LookupClient } }).OAUTH_PROVIDER;
+  const clientKey = await mcpClientRateKey(call.clientId, oauth && ((id) => oauth.lookupClient(id)));
+  if (clientKey && !(await withinLimit(env.MCP_CLIENT_LIMITER, clientKey))) {
+    audit({ event: 'rate_limited', limiter: 'mcp_client', path });
+    return tooManyRequests('requests from this app');
+  }
+  return undefined;
+}
+
+/**
+ * Counts `times` more requests against the user's limit (the further tool calls of a batch: a
+ * request counts what it makes the server do): the 429 to answer once that passes it.
+ */
+export async function limitMcpUser(
+  env: Env,
+  userId: string,
+  path: string,
+  times: number,
+): Promise<Response | undefined> {
+  const key = `user:${userId}`;
+  const counted = await Promise.all(Array.from({ length: times }, () => withinLimit(env.MCP_USER_LIMITER, key)));
+  if (counted.every(Boolean)) return undefined;
+  audit({ event: 'rate_limited', limiter: 'mcp_user', path });
+  return tooManyRequests('requests from your account');
 }

@@ -9,37 +9,37 @@ import {
 import { audit } from '../audit';
 import { UpstreamError } from '../http/upstream-error';
 import { type AnyToolDefinition, type Confirm, ToolError } from './tool';
+import type { ToolScopes } from './tool-scopes';
+import type { VerifiedCall } from './verified-call';
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** What the MCP layer knows about one tool call, to open the session's view of it. */
-export interface ToolCallInfo {
-  confirm: Confirm;
-  /** The request the call arrived with, as the transport delivered it (auth info, headers). */
-  extra: Extra;
-}
-
-/** One tool call's context and the grant it runs under. */
-export interface ToolCallSession<Context> {
-  context: Context;
-  scopes: readonly string[];
-  /** For the audit log: the grant's opaque user id and the OAuth client. */
-  user: string;
-  client: string;
-  revokeGrant(): Promise<void>;
+/**
+ * What a server that offers a tool pack provides for each call: the verified call the request
+ * carries, the context the pack's handlers get for it, and revocation of its grant. A session
+ * (`McpSession`) is one such host; a stateless route can be another, with the same policy.
+ */
+export interface ToolCallHost<Context> {
+  /** The call this request carries (see `VerifiedCall`); `undefined` refuses the call. */
+  callOf(extra: Extra): VerifiedCall | undefined;
+  /** The context the pack's handlers get for this call. */
+  contextFor(call: VerifiedCall, confirm: Confirm): Context;
+  /** The upstream refused the call's token for good: revoke its grant, so the client signs in again. */
+  revokeGrant(call: VerifiedCall): Promise<void>;
 }
 
 /**
- * Registers a tool pack on an MCP server. All policy lives here, once: the scope check, a
- * progress event when the client asks for one, the audit line for every call, revoking the grant
- * when the upstream says access is gone, and turning every failure into a tool result with
- * `isError` that says how to recover, so the model sees a readable error rather than a protocol
- * failure.
+ * Registers a tool pack on an MCP server. All policy lives here, once: the scope check (from
+ * the same `ToolScopes` table as the Worker's step-up), a progress event when the client asks for
+ * one, the audit line for every call, revoking the grant when the upstream says access is gone,
+ * and turning every failure into a tool result with `isError` that says how to recover, so the
+ * model sees a readable error rather than a protocol failure.
  */
 export function registerTools<Context>(
   server: McpServer,
   tools: readonly AnyToolDefinition<Context>[],
-  openCall: (call: ToolCallInfo) => ToolCallSession<Context>,
+  scopes: ToolScopes,
+  host: ToolCallHost<Context>,
 ): void {
   for (const tool of tools) {
     server.registerTool(
@@ -53,37 +53,45 @@ export function registerTools<Context>(
       },
       async (input: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
         const started = Date.now();
-        let session: ToolCallSession<Context> | undefined;
+        const call = host.callOf(extra);
         const finish = (outcome: 'ok' | 'error' | 'refused', result: CallToolResult) => {
           audit({
             event: 'tool_call',
-            user: session?.user ?? 'unknown',
-            client: session?.client ?? 'unknown',
+            user: call?.userId ?? 'unknown',
+            client: call?.clientId ?? 'unknown',
             tool: tool.name,
             outcome,
             ms: Date.now() - started,
           });
           return result;
         };
+        if (!call) {
+          return finish(
+            'refused',
+            errorResult('This request did not come through the server. Reconnect and try again.'),
+          );
+        }
+        const missing = scopes.missing(tool.name, call.scopes);
+        if (missing) {
+          return finish(
+            'refused',
+            errorResult(
+              `${tool.name} needs the "${missing}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
+            ),
+          );
+        }
         try {
-          session = openCall({ confirm: tool.asksUser ? confirmThrough(server, extra) : cannotAsk, extra });
-          if (!session.scopes.includes(tool.scope)) {
-            return finish(
-              'refused',
-              errorResult(
-                `${tool.name} needs the "${tool.scope}" permission, which this connection was not granted. Reconnect this server and allow it on the consent page.`,
-              ),
-            );
-          }
+          const confirm = tool.asksUser ? confirmThrough(server, extra) : cannotAsk;
+          const context = host.contextFor(call, confirm);
           await announceStart(extra, tool.title);
-          const answer = await tool.handler(input, session.context);
+          const answer = await tool.handler(input, context);
           return finish('ok', {
             content: [{ type: 'text', text: answer.text }],
             structuredContent: answer.structured,
           });
         } catch (error) {
           if (error instanceof UpstreamError && error.revoked) {
-            await session?.revokeGrant().catch(() => undefined); // best effort: the answer below still tells the user
+            await host.revokeGrant(call).catch(() => undefined); // best effort: the answer below still tells the user
           }
           return finish(
             error instanceof ToolError ? 'refused' : 'error',
@@ -113,8 +121,9 @@ async function announceStart(extra: Extra, title: string): Promise<void> {
 
 /**
  * A yes/no question through MCP elicitation, sent on the stream of the tool call that asks it.
- * The request is built directly (not `elicitInput`) so the one boolean is checked here rather
- * than by a JSON Schema compiler that Workers cannot run.
+ * Through the SDK server, not McpAgent's `elicitInput`: the client's declared capability is
+ * checked first, the one boolean is checked here (not by a JSON Schema compiler that Workers
+ * cannot run), and a stateless route without an agent can use the same tools.
  */
 function confirmThrough(server: McpServer, extra: Extra): Confirm {
   return async (message) => {
@@ -139,7 +148,7 @@ function confirmThrough(server: McpServer, extra: Extra): Confirm {
   };
 }
 
-/** For tools that do not declare `asksUser`: their call may be answered as JSON, with no stream to ask on. */
+/** For tools that do not declare `asksUser`: they never ask. */
 const cannotAsk: Confirm = async () => 'unsupported';
 
 function errorResult(text: string): CallToolResult {

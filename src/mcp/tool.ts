@@ -20,9 +20,8 @@ export interface ToolDefinition<Context, Input extends z.ZodRawShape, Output ext
   /** The grant must include this scope or the call is refused. */
   scope: Scope;
   /**
-   * The handler may ask the user (`context.confirm`, MCP elicitation) before it answers, so its
-   * call is answered on an SSE stream that can carry the question. Without it, `confirm` answers
-   * `unsupported` and the call may be answered with plain JSON.
+   * The handler may ask the user (`context.confirm`, MCP elicitation) before it answers. Without
+   * it, `confirm` answers `unsupported`: a tool that never asks cannot start a question.
    */
   asksUser?: true;
   handler: (input: z.infer<z.ZodObject<Input>>, context: Context) => Promise<ToolAnswer<z.infer<z.ZodObject<Output>>>>;

@@ -2,10 +2,57 @@ import { OAuthError } from '@cloudflare/workers-oauth-provider';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import pkceChallenge, { generateChallenge } from 'pkce-challenge';
 import { z } from 'zod';
-import type { AccessConfig } from '../config';
+import { httpUrl, list, nonEmpty, optional, type Parsed, type Settings } from '../settings';
 import { accessTools } from '../tools/access';
 import { AccessProps, type AccessToolContext } from '../tools/access/context';
 import { exchangeCode, isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+
+/** The settings this upstream needs, checked at start-up when it is the one chosen (see /health). */
+export const accessSettings = {
+  ACCESS_CLIENT_ID: [nonEmpty, 'ACCESS_CLIENT_ID is missing (Access → your SaaS application → Client ID).'],
+  ACCESS_CLIENT_SECRET: [nonEmpty, 'ACCESS_CLIENT_SECRET is missing (Access → your SaaS application → Client secret).'],
+  ACCESS_ISSUER: [
+    httpUrl,
+    'ACCESS_ISSUER must be the issuer URL, https://<team>.cloudflareaccess.com/cdn-cgi/access/sso/oidc/<client id>.',
+  ],
+  ACCESS_AUTHORIZATION_URL: [optional(httpUrl), 'ACCESS_AUTHORIZATION_URL must be an http(s) URL.'],
+  ACCESS_TOKEN_URL: [optional(httpUrl), 'ACCESS_TOKEN_URL must be an http(s) URL.'],
+  ACCESS_JWKS_URL: [optional(httpUrl), 'ACCESS_JWKS_URL must be an http(s) URL.'],
+  ALLOWED_EMAILS: [list, 'ALLOWED_EMAILS must be a comma-separated list of email addresses.'],
+  ALLOWED_EMAIL_DOMAINS: [list, 'ALLOWED_EMAIL_DOMAINS must be a comma-separated list of domains.'],
+  ALLOWED_GROUPS: [list, 'ALLOWED_GROUPS must be a comma-separated list of group names.'],
+} as const satisfies Settings;
+
+export interface AccessConfig {
+  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
+  clientId: string;
+  clientSecret: string;
+  issuer: string;
+  /** Explicit endpoints; any left unset come from the issuer's discovery document. */
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  jwksUrl?: string;
+  allowedEmails: string[];
+  allowedEmailDomains: string[];
+  allowedGroups: string[];
+}
+
+/** Access's configuration from its checked settings. */
+export function accessConfig(v: Parsed<typeof accessSettings>, timeoutMs: number): AccessConfig {
+  return {
+    timeoutMs,
+    clientId: v.ACCESS_CLIENT_ID,
+    clientSecret: v.ACCESS_CLIENT_SECRET,
+    issuer: v.ACCESS_ISSUER.replace(/\/+$/, ''),
+    authorizationUrl: v.ACCESS_AUTHORIZATION_URL,
+    tokenUrl: v.ACCESS_TOKEN_URL,
+    jwksUrl: v.ACCESS_JWKS_URL,
+    allowedEmails: v.ALLOWED_EMAILS ?? [],
+    allowedEmailDomains: v.ALLOWED_EMAIL_DOMAINS ?? [],
+    allowedGroups: v.ALLOWED_GROUPS ?? [],
+  };
+}
 
 /** The parts of an OpenID Provider's discovery document we use. */
 const Discovery = z.looseObject({

@@ -2,11 +2,42 @@ import { OAuthError } from '@cloudflare/workers-oauth-provider';
 import { z } from 'zod';
 import { AttioClient } from '../attio/client';
 import { AttioError } from '../attio/errors';
-import type { AttioConfig } from '../config';
+import { httpUrl, nonEmpty, type Parsed, type Settings } from '../settings';
 import { attioTools } from '../tools/attio';
 import { AttioCatalog } from '../tools/attio/catalog';
 import { AttioProps, type AttioToolContext } from '../tools/attio/context';
 import { exchangeCode, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+
+/** The settings this upstream needs, checked at start-up when it is the one chosen (see /health). */
+export const attioSettings = {
+  ATTIO_CLIENT_ID: [nonEmpty, 'ATTIO_CLIENT_ID is missing (your Attio app → OAuth).'],
+  ATTIO_CLIENT_SECRET: [nonEmpty, 'ATTIO_CLIENT_SECRET is missing (your Attio app → OAuth).'],
+  ATTIO_AUTHORIZE_URL: [httpUrl, 'ATTIO_AUTHORIZE_URL must be an http(s) URL.'],
+  ATTIO_TOKEN_URL: [httpUrl, 'ATTIO_TOKEN_URL must be an http(s) URL.'],
+  ATTIO_API_URL: [httpUrl, 'ATTIO_API_URL must be an http(s) URL.'],
+} as const satisfies Settings;
+
+export interface AttioConfig {
+  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+}
+
+/** Attio's configuration from its checked settings. */
+export function attioConfig(v: Parsed<typeof attioSettings>, timeoutMs: number): AttioConfig {
+  return {
+    timeoutMs,
+    clientId: v.ATTIO_CLIENT_ID,
+    clientSecret: v.ATTIO_CLIENT_SECRET,
+    authorizeUrl: v.ATTIO_AUTHORIZE_URL,
+    tokenUrl: v.ATTIO_TOKEN_URL,
+    apiUrl: v.ATTIO_API_URL,
+  };
+}
 
 /** Attio's token response: a long-lived bearer token, no refresh token, no `expires_in`. */
 const AttioTokenResponse = z.looseObject({ access_token: z.string().min(1), token_type: z.string() });

@@ -1,12 +1,69 @@
 import { OAuthError } from '@cloudflare/workers-oauth-provider';
 import pkceChallenge, { generateChallenge } from 'pkce-challenge';
 import { z } from 'zod';
-import type { GitHubConfig } from '../config';
 import { GitHubClient } from '../github/client';
 import { UpstreamError } from '../http/upstream-error';
+import { httpUrl, list, nonEmpty, type Parsed, type Settings, withDefault } from '../settings';
 import { githubTools, privilegedGithubTools } from '../tools/github';
 import { GitHubProps, type GitHubToolContext } from '../tools/github/context';
 import { exchangeCode, isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+
+/** The settings this upstream needs, checked at start-up when it is the one chosen (see /health). */
+export const githubSettings = {
+  GITHUB_CLIENT_ID: [nonEmpty, 'GITHUB_CLIENT_ID is missing (your GitHub OAuth app → Client ID).'],
+  GITHUB_CLIENT_SECRET: [
+    nonEmpty,
+    'GITHUB_CLIENT_SECRET is missing (your GitHub OAuth app → Generate a new client secret).',
+  ],
+  GITHUB_AUTHORIZE_URL: [
+    withDefault(httpUrl, 'https://github.com/login/oauth/authorize'),
+    'GITHUB_AUTHORIZE_URL must be an http(s) URL.',
+  ],
+  GITHUB_TOKEN_URL: [
+    withDefault(httpUrl, 'https://github.com/login/oauth/access_token'),
+    'GITHUB_TOKEN_URL must be an http(s) URL.',
+  ],
+  GITHUB_API_URL: [withDefault(httpUrl, 'https://api.github.com'), 'GITHUB_API_URL must be an http(s) URL.'],
+  GITHUB_SCOPES: [
+    withDefault(z.string().regex(/^[\w:,\s-]+$/), 'read:user user:email read:org repo'),
+    'GITHUB_SCOPES must be GitHub scope names separated by spaces.',
+  ],
+  ALLOWED_GITHUB_LOGINS: [list, 'ALLOWED_GITHUB_LOGINS must be a comma-separated list of GitHub logins.'],
+  ALLOWED_GITHUB_ORGS: [list, 'ALLOWED_GITHUB_ORGS must be a comma-separated list of GitHub organisations.'],
+  PRIVILEGED_GITHUB_LOGINS: [list, 'PRIVILEGED_GITHUB_LOGINS must be a comma-separated list of GitHub logins.'],
+} as const satisfies Settings;
+
+export interface GitHubConfig {
+  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+  scopes: string;
+  /** Empty: no restriction. Lower case. */
+  allowedLogins: string[];
+  allowedOrgs: string[];
+  /** Logins that see the tools reserved for them. Lower case. */
+  privilegedLogins: string[];
+}
+
+/** GitHub's configuration from its checked settings. */
+export function githubConfig(v: Parsed<typeof githubSettings>, timeoutMs: number): GitHubConfig {
+  return {
+    timeoutMs,
+    clientId: v.GITHUB_CLIENT_ID,
+    clientSecret: v.GITHUB_CLIENT_SECRET,
+    authorizeUrl: v.GITHUB_AUTHORIZE_URL,
+    tokenUrl: v.GITHUB_TOKEN_URL,
+    apiUrl: v.GITHUB_API_URL,
+    scopes: v.GITHUB_SCOPES,
+    allowedLogins: v.ALLOWED_GITHUB_LOGINS ?? [],
+    allowedOrgs: v.ALLOWED_GITHUB_ORGS ?? [],
+    privilegedLogins: v.PRIVILEGED_GITHUB_LOGINS ?? [],
+  };
+}
 
 /**
  * GitHub's token endpoint answers errors with HTTP 200 and an `error` field (for example

@@ -1,15 +1,22 @@
 import type { z } from 'zod';
-import type { UpstreamId } from '../config';
 import type { AnyToolDefinition, SessionServices } from '../mcp/tool';
 import type { Scope } from '../scopes';
 
 /**
  * The upstream identity provider and API a deployment signs users in with. This interface is
- * the only thing the rest of the server knows about a provider: each provider is one file in
- * this folder that implements it completely (sign-in, identity, token upkeep, tool pack).
+ * the only thing the rest of the server knows about a provider. Adding one touches:
+ * - `upstreams/<name>.ts`: its settings (checked at start-up, reported on /health), sign-in,
+ *   identity, token upkeep, and which tools each person gets — one file, implementing this;
+ * - `upstreams/index.ts`: one line in `UPSTREAMS`;
+ * - its tool pack, `tools/<name>/` (tools, props schema, tool context), and its API client, if it
+ *   has one worth a module (`attio/`, `github/`);
+ * - for `npm run dev` and the tests, which need no accounts: a stand-in under `test/standins/<name>/`
+ *   and one entry in `scripts/lib/standins.ts`.
+ * Sessions, scopes, step-up, the consent page and the audit log need no change.
  */
-export interface Upstream<Props extends { upstream: UpstreamId }, Context> {
-  id: UpstreamId;
+export interface Upstream<Props extends { upstream: string }, Context> {
+  /** As in `UPSTREAMS` (index.ts) and the grant's props: `attio`, `github`, `access`. */
+  id: string;
   /** Shown to the user: "Continue to Attio". */
   displayName: string;
   /** Validates the grant's props wherever they are read back (the MCP session). */

@@ -6,8 +6,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubClient } from '../../src/github/client';
 import worker from '../../src/index';
-import { SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/session-server';
-import type { McpSession } from '../../src/mcp/sse-session';
+import { type McpSession, SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/session';
 import { RepoName } from '../../src/tools/github/issue-view';
 import {
   captureConsole,
@@ -131,7 +130,7 @@ import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '..
  *  S4  session termination by intruder     › an intruder cannot end another user's session…                 404; session lives    fixed (was a bug)
  *  S5  guessed session id                  › a guessed session id…                                          404
  *  S6  token revoked mid-session           › a session whose token was revoked mid-session…                 401
- *  S7  forged internal auth header         › a forged x-mcp-session-auth header…                            tool error naming mcp:write
+ *  S7  forged internal auth header         › a forged x-mcp-verified-call header…                            tool error naming mcp:write
  *  S8  SSE takeover of a cold session      › SSE: another user’s GET /sse?sessionId=… on a cold session…    404; owner unchanged, intruder’s POSTs 404   fixed (was a bug)
  *  S9  SSE session id never issued         › SSE: a session id the server never issued…                     404 on GET and POST; no session started      fixed (was a bug)
  *  S10 SSE call after re-authorization     › SSE: a call with a second grant’s token runs with that grant…  its own upstream token; only the refused grant is revoked   fixed (was a bug)
@@ -1421,15 +1420,21 @@ describe('sessions', () => {
     expect(response.status).toBe(401);
   });
 
-  it('a forged x-mcp-session-auth header cannot raise a read-only token to write (SSE, no step-up)', async () => {
+  it('a forged x-mcp-verified-call header cannot raise a read-only token to write (SSE, no step-up)', async () => {
     const { tokens } = await userToken('forged-scopes@example.com', {
       scope: 'mcp:read mcp:write',
       untick: ['mcp:write'],
     });
     expect(tokens.scope).toBe('mcp:read');
-    const forged = JSON.stringify({ scopes: ['mcp:read', 'mcp:write'], userId: 'someone-else', grantId: 'g' });
+    const forged = JSON.stringify({
+      userId: 'someone-else',
+      grantId: 'g',
+      clientId: 'c',
+      scopes: ['mcp:read', 'mcp:write'],
+      props: {},
+    });
     const transport = new SSEClientTransport(new URL(`${ORIGIN}/sse`), {
-      requestInit: { headers: { Authorization: `Bearer ${tokens.access_token}`, 'x-mcp-session-auth': forged } },
+      requestInit: { headers: { Authorization: `Bearer ${tokens.access_token}`, 'x-mcp-verified-call': forged } },
       fetch: (input, init) => sendToWorker(new Request(input, init)),
     });
     const client = new Client({ name: 'forger', version: '1.0.0' });

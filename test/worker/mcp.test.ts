@@ -90,8 +90,13 @@ describe('session tokens', () => {
     await client.connect(transport);
     const intruder = await signIn(newBrowser(), { email: 'session-intruder@example.com' });
     // Client-supplied copies of the Worker's internal headers change nothing: the Worker overwrites them.
-    const forged = JSON.stringify({ scopes: ['mcp:read'], userId: 'someone-else' });
-    const forgedGrant = JSON.stringify({ auth: { scopes: ['mcp:read'], userId: 'someone-else' }, props: {} });
+    const forged = JSON.stringify({
+      userId: 'someone-else',
+      grantId: 'g',
+      clientId: 'c',
+      scopes: ['mcp:read'],
+      props: {},
+    });
     const response = await sendToWorker(
       new Request(`${ORIGIN}/mcp`, {
         method: 'POST',
@@ -101,8 +106,7 @@ describe('session tokens', () => {
           Accept: 'application/json, text/event-stream',
           'mcp-session-id': transport.sessionId ?? '',
           'mcp-protocol-version': '2025-06-18',
-          'x-mcp-session-auth': forged,
-          'x-mcp-session-grant': forgedGrant,
+          'x-mcp-verified-call': forged,
         },
         body: JSON.stringify({
           jsonrpc: '2.0',

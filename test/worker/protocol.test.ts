@@ -61,8 +61,8 @@ describe('Mcp-Session-Id lifecycle', () => {
   });
 });
 
-describe('each tool call is answered in the form that can carry it', () => {
-  it('plain JSON when nothing comes before the answer; a stream for progress; the same results', async () => {
+describe('each tool call is answered on its own stream', () => {
+  it('an SSE stream carrying the answer, after progress when the client asks for it; the same results', async () => {
     const bearer = await token('answer-forms@example.com');
     const sessionId = await openWireSession(bearer);
     const options = { token: bearer, sessionId, protocolVersion: '2025-06-18' };
@@ -80,9 +80,11 @@ describe('each tool call is answered in the form that can carry it', () => {
 
     const plain = await search(1);
     expect(plain.status).toBe(200);
-    expect(plain.headers.get('content-type')).toContain('application/json');
+    expect(plain.headers.get('content-type')).toContain('text/event-stream');
     expect(plain.headers.get('mcp-session-id')).toBe(sessionId);
-    const answer = (await plain.json()) as { id: number; result: { structuredContent: unknown } };
+    const plainEvents = await readEvents(plain, (event) => (event.data as { id?: number }).id === 1);
+    expect(plainEvents).toHaveLength(1); // nothing before the answer
+    const answer = plainEvents[0]?.data as { id: number; result: { structuredContent: unknown } };
     expect(answer.id).toBe(1);
 
     const withProgress = await search(2, { progressToken: 'forms' });
@@ -93,7 +95,7 @@ describe('each tool call is answered in the form that can carry it', () => {
     expect(streamed.result.structuredContent).toEqual(answer.result.structuredContent);
   });
 
-  it('concurrent calls in both forms each get their own answer', async () => {
+  it('concurrent calls, with and without progress, each get their own answer', async () => {
     const bearer = await token('answer-forms-concurrent@example.com');
     const sessionId = await openWireSession(bearer);
     const options = { token: bearer, sessionId, protocolVersion: '2025-06-18' };

@@ -2,12 +2,16 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/session-server';
+import { type McpSession, SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/session';
 import { mcpRequest, openWireSession, readEvents } from '../support/mcp-http';
 import { signIn } from '../support/oauth-client';
 import { newBrowser, ORIGIN } from '../support/worker';
 
 /** The server keeps its promises when the platform under it hiccups. */
+
+/** A streamable HTTP session's Durable Object, as McpAgent names it. */
+const sessionObject = (sessionId: string) =>
+  env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(`streamable-http:${sessionId}`));
 
 describe('a session Durable Object evicted mid-session', () => {
   it('continues the session: the next tool call answers from the same session id', async () => {
@@ -22,8 +26,7 @@ describe('a session Durable Object evicted mid-session', () => {
     const before = await readEvents(await call(1), (event) => (event.data as { id?: number }).id === 1);
     expect(JSON.stringify(before.at(-1)?.data)).toContain('evicted@example.com');
 
-    const namespace = env.MCP_HTTP_SESSION;
-    await evictDurableObject(namespace.get(namespace.idFromString(sessionId)));
+    await evictDurableObject(sessionObject(sessionId));
 
     const after = await readEvents(await call(2), (event) => (event.data as { id?: number }).id === 2);
     const answer = after.at(-1)?.data as {
@@ -47,8 +50,7 @@ describe('a session Durable Object evicted mid-session', () => {
     const created = made.at(-1)?.data as { result: { structuredContent: { record: { id: string } } } };
     const recordId = created.result.structuredContent.record.id;
 
-    const namespace = env.MCP_HTTP_SESSION;
-    await evictDurableObject(namespace.get(namespace.idFromString(sessionId)));
+    await evictDurableObject(sessionObject(sessionId));
 
     // The question comes on the call's stream; the answer goes back as another POST, as a client does.
     const questions: string[] = [];
@@ -84,24 +86,24 @@ describe('an idle session', () => {
     const { tokens } = await signIn(newBrowser(), { email: 'idle@example.com' });
     const token = tokens.access_token;
     const sessionId = await openWireSession(token);
-    const stub = env.MCP_HTTP_SESSION.get(env.MCP_HTTP_SESSION.idFromString(sessionId));
+    const stub = sessionObject(sessionId);
 
-    // The alarm set at the start finds the session in use: it stays, and the alarm is set again.
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    // The expiry check set at the start finds the session in use: it stays, and looks again later.
+    await runInDurableObject(stub, (object: McpSession) => object.expireIfIdle());
     expect((await whoami(token, sessionId, 1)).status).toBe(200);
     const next = await runInDurableObject(stub, (_object, state) => state.storage.getAlarm());
     expect(next).toBeGreaterThan(Date.now());
 
-    // A day and a minute later (its last use moved back), the alarm deletes it.
-    await runInDurableObject(stub, async (_object, state) => {
-      const stored = (await state.storage.get<{ touched: number }>('session')) ?? { touched: 0 };
-      await state.storage.put('session', { ...stored, touched: Date.now() - SESSION_IDLE_EXPIRY_MS - 60_000 });
-      await state.storage.setAlarm(Date.now());
+    // A day and a minute later (its last use moved back), the check deletes it with its storage.
+    await runInDurableObject(stub, async (object: McpSession, state) => {
+      const stored = (await state.storage.get<Record<string, unknown>>('props')) ?? {};
+      await object.updateProps({ ...stored, touched: Date.now() - SESSION_IDLE_EXPIRY_MS - 60_000 });
+      await object.schedule(0, 'expireIfIdle');
     });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await runDurableObjectAlarm(stub);
     const gone = await whoami(token, sessionId, 2);
     expect(gone.status).toBe(404);
-    expect(await runInDurableObject(stub, (_object, state) => state.storage.list())).toEqual(new Map());
+    expect(await runInDurableObject(stub, (_object, state) => state.storage.get('props'))).toBeUndefined();
 
     const fresh = await openWireSession(token);
     expect(fresh).not.toBe(sessionId);

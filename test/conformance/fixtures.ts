@@ -8,12 +8,7 @@ import { registerResources } from './fixtures/resources';
 
 /**
  * The fixture tools, resources and prompts that `@modelcontextprotocol/conformance`'s server
- * scenarios call by name, registered only when CONFORMANCE_FIXTURES=true (test deployments), so
- * the suite exercises the real transports, sessions and plumbing of this server.
- *
- * Called from the session's `init()`, before the server connects to its transport: the
- * capabilities the fixtures add (logging, resource subscriptions, completions) must be declared
- * before `initialize` is answered.
+ * scenarios call by name (see worker.ts, the test-only entry that adds them to every session).
  */
 export function registerConformanceFixtures(server: McpServer): void {
   const logFilter = enableLogging(server);
