@@ -2,9 +2,10 @@
  * `npm run conformance`: the official MCP conformance suite (`@modelcontextprotocol/conformance`)
  * against this server as it runs.
  *
- * Starts the product as `npm run dev` does (the Attio stand-in and the real `wrangler dev`) with
- * the test-only fixture pack on (CONFORMANCE_FIXTURES=true: the tools, resources and prompts the
- * scenarios call by name, beside the Attio tools), signs in as demo@example.com through the real
+ * Starts the product as `npm run dev` does (the Attio stand-in and the real `wrangler dev`), from
+ * the test-only entry test/conformance/wrangler.jsonc: the product's Worker whose sessions also
+ * offer the fixture tools, resources and prompts the scenarios call by name, beside the Attio
+ * tools (the deployed bundle holds none of them), signs in as demo@example.com through the real
  * OAuth flow (no browser: the test Browser follows the consent and sign-in forms), then runs every
  * server scenario of the runner, its default (active) set and the pending ones, one runner process
  * per scenario, against `/mcp`.
@@ -145,7 +146,7 @@ function report(outcomes: Outcome[], runnerVersion: string): string {
   const lines = [
     `# MCP conformance: ${passed}/${outcomes.length} scenarios passed`,
     '',
-    `\`@modelcontextprotocol/conformance\` ${runnerVersion}, every server scenario (the default active set and the pending ones), against \`wrangler dev\` with CONFORMANCE_FIXTURES=true, signed in through the real OAuth flow. Run on ${new Date().toISOString().slice(0, 10)} by \`npm run conformance\`.`,
+    `\`@modelcontextprotocol/conformance\` ${runnerVersion}, every server scenario (the default active set and the pending ones), against \`wrangler dev\` with the fixtures (test/conformance/wrangler.jsonc), signed in through the real OAuth flow. Run on ${new Date().toISOString().slice(0, 10)} by \`npm run conformance\`.`,
     '',
     '| Scenario | Result | Checks | Notes |',
     '| --- | --- | --- | --- |',
@@ -177,7 +178,9 @@ async function run(): Promise<number> {
       signal: stopper.signal,
       // Rate limits off, as for any test deployment: the suite sends about 130 requests a minute as
       // one user, under the per-user limit today, but a 429 would say nothing about conformance.
-      vars: { CONFORMANCE_FIXTURES: 'true', RATE_LIMITS: 'off' },
+      vars: { RATE_LIMITS: 'off' },
+      // The product's Worker with the suite's fixtures in each session (test/conformance/worker.ts).
+      config: 'test/conformance/wrangler.jsonc',
     }),
   );
 

@@ -60,13 +60,24 @@ export interface BundleSize {
 /**
  * `wrangler deploy --dry-run --outdir <dir>`: sizes measured on the files it wrote. The same
  * build also writes the upload bundle for `startupProfile`; `dir` is the caller's to remove.
+ * `config`: the Worker's configuration file (default: the product's `wrangler.jsonc`).
  */
-export async function bundleSize(dir: string, signal: AbortSignal): Promise<BundleSize> {
+export async function bundleSize(dir: string, signal: AbortSignal, config?: string): Promise<BundleSize> {
   const out = join(dir, 'out');
   const meta = join(dir, 'meta.json');
   const workerBundle = join(dir, 'worker.bundle');
   const output = await wrangler(
-    ['deploy', '--dry-run', '--outdir', out, '--outfile', workerBundle, '--metafile', meta],
+    [
+      'deploy',
+      '--dry-run',
+      ...(config ? ['--config', config] : []),
+      '--outdir',
+      out,
+      '--outfile',
+      workerBundle,
+      '--metafile',
+      meta,
+    ],
     signal,
   );
   // The modules as wrangler uploads them (source maps and the README are not uploaded), gzipped
@@ -101,7 +112,8 @@ function biggestPackages(metafile: string): { name: string; bytes: number }[] {
   for (const output of Object.values(meta.outputs)) {
     for (const [file, { bytesInOutput }] of Object.entries(output.inputs ?? {})) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)(?:\/(v\d+\/locales))?/.exec(file);
-      const name = match ? (match[2] ? `${match[1]}/${match[2]}` : (match[1] as string)) : 'src (this project)';
+      const own = file.startsWith('src/') ? 'src (this project)' : 'own code';
+      const name = match ? (match[2] ? `${match[1]}/${match[2]}` : (match[1] as string)) : own;
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
     }
   }

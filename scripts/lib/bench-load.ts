@@ -81,7 +81,8 @@ export interface CannonSpec {
     headers: Record<string, string>;
     /** A fresh body per request (for unique JSON-RPC ids), or none. */
     body?: () => string;
-    check(status: number, body: string): string | undefined;
+    /** `headers` as autocannon gives them (names as the server sent them). */
+    check(status: number, body: string, headers: Record<string, string | string[]>): string | undefined;
   };
 }
 
@@ -151,8 +152,8 @@ async function cannonOnce(spec: CannonSpec, seconds: number, signal: AbortSignal
             if (request.body) built.body = request.body();
             return built;
           },
-          onResponse(status, body) {
-            verdict = request.check(status, body);
+          onResponse(status, body, _context, headers) {
+            verdict = request.check(status, body, headers);
           },
         },
       ]);

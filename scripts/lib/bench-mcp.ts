@@ -3,8 +3,9 @@ import { takeEvents } from '../../test/support/sse.ts';
 
 /**
  * MCP on the wire, by hand, for `npm run bench`: opening sessions on both transports, sending a
- * `tools/call` with a unique JSON-RPC id, and checking its answer. No SDK client in the load
- * path, so the load generator stays light and every byte sent is the benchmark's.
+ * `tools/call` with a unique JSON-RPC id, and checking its answer, whether it comes as JSON or
+ * on an SSE stream. No SDK client in the load path, so the load generator stays light and every
+ * byte sent is the benchmark's. The same client speaks to the product and the stock template.
  */
 
 export const PROTOCOL_VERSION = '2025-06-18';
@@ -26,29 +27,48 @@ interface JsonRpcMessage {
   error?: { code: number; message: string };
 }
 
-/** The JSON-RPC messages of a response body: plain JSON, or the `data:` lines of an SSE stream. */
-export function messagesIn(body: string): JsonRpcMessage[] {
+/**
+ * The JSON-RPC messages of a POST's answer. Streamable HTTP lets a server answer a POST either
+ * way: `application/json` (one message or a batch) or `text/event-stream` (an SSE stream whose
+ * `message` events carry them; McpAgent.serve answers every request so). `contentType` decides;
+ * without one the body is sniffed (JSON starts with `{` or `[`). Events without data (priming
+ * events for resumability) carry no message.
+ */
+export function messagesIn(body: string, contentType?: string): JsonRpcMessage[] {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
   const trimmed = body.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const parsed = JSON.parse(trimmed) as JsonRpcMessage | JsonRpcMessage[];
-    return Array.isArray(parsed) ? parsed : [parsed];
+  const json =
+    type === undefined || type === ''
+      ? trimmed.startsWith('{') || trimmed.startsWith('[')
+      : type !== 'text/event-stream';
+  const parsed = json
+    ? [JSON.parse(trimmed) as JsonRpcMessage | JsonRpcMessage[]]
+    : takeEvents(`${body}\n\n`)
+        .events.filter((event) => event.event === 'message' && event.data)
+        .map((event) => JSON.parse(event.data) as JsonRpcMessage | JsonRpcMessage[]);
+  return parsed.flat();
+}
+
+/** The `Content-Type` of a response, from node:http's or autocannon's headers (any name case). */
+export function contentTypeOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'content-type') return Array.isArray(value) ? value[0] : value;
   }
-  return takeEvents(`${body}\n\n`)
-    .events.filter((event) => event.data)
-    .map((event) => JSON.parse(event.data) as JsonRpcMessage);
+  return undefined;
 }
 
 /**
  * Why a tools/call answer is not a success, or `undefined` when it is: HTTP 200, a JSON-RPC
- * response with this id and a `result`, and no `isError`.
+ * response with this id and a `result` (in a JSON body or on the answer's SSE stream), and no
+ * `isError`.
  */
-export function toolCallFailure(status: number, body: string, id: number): string | undefined {
+export function toolCallFailure(status: number, body: string, id: number, contentType?: string): string | undefined {
   if (status !== 200) return `HTTP ${status}: ${body.slice(0, 160)}`;
   let messages: JsonRpcMessage[];
   try {
-    messages = messagesIn(body);
+    messages = messagesIn(body, contentType);
   } catch {
-    return `unparsable body: ${body.slice(0, 160)}`;
+    return `unparsable ${contentType ?? 'body'}: ${body.slice(0, 160)}`;
   }
   const answer = messages.find((message) => message.id === id);
   return answerFailure(answer, id);
@@ -161,7 +181,7 @@ export async function openStreamableSession(http: Http, token: string): Promise<
   if (init.status !== 200 || typeof sessionId !== 'string') {
     throw new Error(`initialize on /mcp: HTTP ${init.status}, session ${sessionId}: ${init.body.slice(0, 300)}`);
   }
-  const answer = messagesIn(init.body).find((message) => message.id === 0);
+  const answer = messagesIn(init.body, contentTypeOf(init.headers)).find((message) => message.id === 0);
   if (!answer?.result) throw new Error(`initialize on /mcp failed: ${init.body.slice(0, 300)}`);
   const initialized = await http.send(
     'POST',

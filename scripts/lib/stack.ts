@@ -44,7 +44,7 @@ export interface StackOptions {
   inspector?: false;
 }
 
-export async function startStack(options: StackOptions & { vars?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(options: WranglerDevOptions & { vars?: Record<string, string> } = {}): Promise<Stack> {
   const progress = options.onProgress ?? (() => {});
   const port = await freePort();
   const origin = `http://localhost:${port}`;
@@ -138,19 +138,41 @@ export async function startGitHubStack(
 async function startWorker(
   port: number,
   upstreamVars: Record<string, string>,
-  options: StackOptions,
+  options: WranglerDevOptions,
   cleanup: () => Promise<void>,
+): Promise<{ stop(): Promise<void> }> {
+  const vars = {
+    PUBLIC_URL: `http://localhost:${port}`,
+    CONSENT_SECRET: 'e2e-consent-secret-0123456789-abcdefghijklmnop',
+    ...upstreamVars,
+  };
+  return startWranglerDev(port, vars, options, cleanup);
+}
+
+/** Which Worker `startWranglerDev` starts, and how it knows the Worker is up. */
+export interface WranglerDevOptions extends StackOptions {
+  /** The Worker's configuration file (default: the product's `wrangler.jsonc`). */
+  config?: string;
+  /** A path that answers 200 once the Worker is up (default: the product's `/health`). */
+  readyPath?: string;
+}
+
+/**
+ * `wrangler dev` for any Worker configuration, on `port` with throwaway state and `vars` given
+ * as `--var` (the product through `startStack…`; the benchmark's stock template directly).
+ */
+export async function startWranglerDev(
+  port: number,
+  vars: Record<string, string>,
+  options: WranglerDevOptions,
+  cleanup: () => Promise<void> = async () => {},
 ): Promise<{ stop(): Promise<void> }> {
   const progress = options.onProgress ?? (() => {});
   const origin = `http://localhost:${port}`;
   const stateDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
-  const vars = {
-    PUBLIC_URL: origin,
-    CONSENT_SECRET: 'e2e-consent-secret-0123456789-abcdefghijklmnop',
-    ...upstreamVars,
-  };
   const args = [
     'dev',
+    ...(options.config ? ['--config', options.config] : []),
     '--port',
     String(port),
     '--ip',
@@ -164,7 +186,13 @@ async function startWorker(
     options.inspector === false
       ? [
           process.execPath,
-          [join(process.cwd(), 'scripts/lib/wrangler-dev.ts'), String(port), stateDir, JSON.stringify(vars)],
+          [
+            join(process.cwd(), 'scripts/lib/wrangler-dev.ts'),
+            String(port),
+            stateDir,
+            JSON.stringify(vars),
+            ...(options.config ? [options.config] : []),
+          ],
         ]
       : [join(process.cwd(), 'node_modules/.bin/wrangler'), args];
   const worker = startProcess(command, commandArgs, {
@@ -181,7 +209,7 @@ async function startWorker(
   try {
     options.signal?.throwIfAborted();
     await Promise.race([
-      waitForUrl(`${origin}/health`, { timeoutMs: 120_000, requireOk: true }),
+      waitForUrl(`${origin}${options.readyPath ?? '/health'}`, { timeoutMs: 120_000, requireOk: true }),
       aborted(options.signal),
       new Promise<never>((_, reject) =>
         worker.child.once('exit', (code) => reject(new Error(`wrangler dev exited early (code ${code})`))),

@@ -12,19 +12,21 @@
  * wrangler's own handler looks for stack traces to source-map in every line, another development
  * aid, which cost about 0.4 ms of its CPU per audit line, on the two cores the benchmark shares.
  *
- * Usage: node scripts/lib/wrangler-dev.ts <port> <persist dir> <vars as JSON>
+ * Usage: node scripts/lib/wrangler-dev.ts <port> <persist dir> <vars as JSON> [<config file>]
+ * (the config file defaults to the product's wrangler.jsonc; the benchmark passes the stock
+ * template's, bench/template/wrangler.jsonc).
  */
 import { unstable_startWorker } from 'wrangler';
 
-const [port, persist, varsJson] = process.argv.slice(2);
+const [port, persist, varsJson, config = 'wrangler.jsonc'] = process.argv.slice(2);
 if (!port || !persist || !varsJson) {
-  console.error('usage: node scripts/lib/wrangler-dev.ts <port> <persist dir> <vars as JSON>');
+  console.error('usage: node scripts/lib/wrangler-dev.ts <port> <persist dir> <vars as JSON> [<config file>]');
   process.exit(2);
 }
 const vars = JSON.parse(varsJson) as Record<string, string>;
 
 const worker = await unstable_startWorker({
-  config: 'wrangler.jsonc',
+  config,
   dev: {
     server: { hostname: '127.0.0.1', port: Number(port) },
     inspector: false,
