@@ -5,7 +5,14 @@ import { z } from 'zod';
 import { httpUrl, list, nonEmpty, optional, type Parsed, type Settings } from '../settings';
 import { accessTools } from '../tools/access';
 import { AccessProps, type AccessToolContext } from '../tools/access/context';
-import { exchangeCode, isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+import {
+  exchangeCode,
+  isListed,
+  opaqueUserId,
+  SignInRefused,
+  type Upstream,
+  type UpstreamClientConfig,
+} from './upstream';
 
 /** The settings this upstream needs, checked at start-up when it is the one chosen (see /health). */
 export const accessSettings = {
@@ -23,11 +30,7 @@ export const accessSettings = {
   ALLOWED_GROUPS: [list, 'ALLOWED_GROUPS must be a comma-separated list of group names.'],
 } as const satisfies Settings;
 
-export interface AccessConfig {
-  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
-  timeoutMs: number;
-  clientId: string;
-  clientSecret: string;
+export interface AccessConfig extends UpstreamClientConfig {
   issuer: string;
   /** Explicit endpoints; any left unset come from the issuer's discovery document. */
   authorizationUrl?: string;

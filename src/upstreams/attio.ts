@@ -6,7 +6,7 @@ import { httpUrl, nonEmpty, type Parsed, type Settings } from '../settings';
 import { attioTools } from '../tools/attio';
 import { AttioCatalog } from '../tools/attio/catalog';
 import { AttioProps, type AttioToolContext } from '../tools/attio/context';
-import { exchangeCode, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+import { exchangeCode, type OAuthAppConfig, opaqueUserId, SignInRefused, type Upstream } from './upstream';
 
 /** The settings this upstream needs, checked at start-up when it is the one chosen (see /health). */
 export const attioSettings = {
@@ -17,15 +17,7 @@ export const attioSettings = {
   ATTIO_API_URL: [httpUrl, 'ATTIO_API_URL must be an http(s) URL.'],
 } as const satisfies Settings;
 
-export interface AttioConfig {
-  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
-  timeoutMs: number;
-  clientId: string;
-  clientSecret: string;
-  authorizeUrl: string;
-  tokenUrl: string;
-  apiUrl: string;
-}
+export type AttioConfig = OAuthAppConfig;
 
 /** Attio's configuration from its checked settings. */
 export function attioConfig(v: Parsed<typeof attioSettings>, timeoutMs: number): AttioConfig {

@@ -6,7 +6,7 @@ import { UpstreamError } from '../http/upstream-error';
 import { httpUrl, list, nonEmpty, type Parsed, type Settings, withDefault } from '../settings';
 import { githubTools, privilegedGithubTools } from '../tools/github';
 import { GitHubProps, type GitHubToolContext } from '../tools/github/context';
-import { exchangeCode, isListed, opaqueUserId, SignInRefused, type Upstream } from './upstream';
+import { exchangeCode, isListed, type OAuthAppConfig, opaqueUserId, SignInRefused, type Upstream } from './upstream';
 
 /** The settings this upstream needs, checked at start-up when it is the one chosen (see /health). */
 export const githubSettings = {
@@ -33,14 +33,7 @@ export const githubSettings = {
   PRIVILEGED_GITHUB_LOGINS: [list, 'PRIVILEGED_GITHUB_LOGINS must be a comma-separated list of GitHub logins.'],
 } as const satisfies Settings;
 
-export interface GitHubConfig {
-  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
-  timeoutMs: number;
-  clientId: string;
-  clientSecret: string;
-  authorizeUrl: string;
-  tokenUrl: string;
-  apiUrl: string;
+export interface GitHubConfig extends OAuthAppConfig {
   scopes: string;
   /** Empty: no restriction. Lower case. */
   allowedLogins: string[];

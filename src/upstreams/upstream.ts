@@ -58,6 +58,21 @@ export interface Upstream<Props extends { upstream: string }, Context> {
   toolContext(props: Props, scopes: readonly string[], session: SessionServices): Context;
 }
 
+/** What every upstream's configuration holds: this deployment's OAuth client at the provider. */
+export interface UpstreamClientConfig {
+  /** Longest wait for one upstream request before it counts as failed (UPSTREAM_TIMEOUT_MS). */
+  timeoutMs: number;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A provider that is an OAuth app and an API (Attio, GitHub): its three URLs. */
+export interface OAuthAppConfig extends UpstreamClientConfig {
+  authorizeUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+}
+
 /** The provider, or our policy, refused this sign-in; `message` is safe to show the user. */
 export class SignInRefused extends Error {
   override readonly name = 'SignInRefused';
