@@ -54,7 +54,7 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
 
   // Stream bookkeeping in memory, not storage (see MemoryEventStore). `getEventStore` is McpAgent's
   // documented hook; the four stream-request methods are public methods of McpAgent marked
-  // internal (agents is pinned to an exact version, and test/worker/session-hooks.test.ts fails
+  // internal (agents is pinned to an exact version, and test/worker/session-binding.test.ts fails
   // if they stop being called), each replacing a storage write, read or scan per tool call.
   readonly #eventStore = new MemoryEventStore();
   readonly #streamRequests = new StreamRequests();
@@ -113,7 +113,13 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
    */
   async admits(userId: string): Promise<boolean> {
     const stored = SessionRecord.safeParse(await this.ctx.storage.get('props'));
-    if (!stored.success || stored.data.owner !== userId) return false;
+    if (!stored.success) {
+      // No session here (an expired one, or another transport's id): the agent's start-up, which
+      // runs before any of its methods, wrote its bookkeeping. Leave nothing behind.
+      await this.ctx.storage.deleteAll();
+      return false;
+    }
+    if (stored.data.owner !== userId) return false;
     if (Date.now() - stored.data.touched >= TOUCH_EVERY_MS) {
       await this.updateProps({ ...stored.data, touched: Date.now() });
     }
