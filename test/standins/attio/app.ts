@@ -52,10 +52,12 @@
  */
 import { Hono } from 'hono';
 import { type AppEnv, AuthState, DEFAULT_CLIENT, requireToken } from './auth.ts';
+import { registerCommentRoutes } from './comments.ts';
 import { FaultController, faultMiddleware, RequestCounter, registerControlRoutes } from './control.ts';
 import { AttioError, endpointNotFound } from './errors.ts';
 import type { RouteDeps } from './http.ts';
 import { registerListRoutes } from './lists.ts';
+import { registerMeetingRoutes } from './meetings.ts';
 import { registerNoteRoutes } from './notes.ts';
 import { registerOAuthRoutes } from './oauth.ts';
 import { registerObjectRoutes } from './objects.ts';
@@ -202,6 +204,8 @@ export function createAttioStandin(options: AttioStandinOptions = {}): AttioStan
   registerListRoutes(api, deps);
   registerNoteRoutes(api, deps);
   registerTaskRoutes(api, deps);
+  registerCommentRoutes(api, deps);
+  registerMeetingRoutes(api, deps);
   app.route('/v2', api);
 
   registerRecordPage(app, (slug) => workspaces.bySlug(slug));

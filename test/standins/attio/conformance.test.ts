@@ -5,7 +5,7 @@
 // envelope with the type and code the document lists for that operation and status.
 import type * as Sdk from 'attio-ts-sdk';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import { AttioClient } from '../../../src/attio/client.ts';
 import { type AttioStandin, createAttioStandin } from './app.ts';
 import { DEFAULT_CLIENT } from './auth.ts';
@@ -80,6 +80,18 @@ const DOCUMENTED_ERRORS: Record<string, ErrorTable> = {
     400: { type: 'invalid_request_error', codes: { immutable_value: true } },
     404: NOT_FOUND,
   }),
+  'GET /v2/lists/{list}/views': documented<Sdk.GetV2ListsByListViewsErrors>({ 404: NOT_FOUND }),
+  'GET /v2/objects/{object}/records/{record_id}/attributes/{attribute}/values':
+    documented<Sdk.GetV2ObjectsByObjectRecordsByRecordIdAttributesByAttributeValuesErrors>({
+      400: { type: 'invalid_request_error', codes: { validation_type: true } },
+      404: NOT_FOUND,
+    }),
+  'GET /v2/lists/{list}/entries/{entry_id}/attributes/{attribute}/values':
+    documented<Sdk.GetV2ListsByListEntriesByEntryIdAttributesByAttributeValuesErrors>({ 404: NOT_FOUND }),
+  'GET /v2/threads/{thread_id}': documented<Sdk.GetV2ThreadsByThreadIdErrors>({ 404: NOT_FOUND }),
+  // The document spells this one error's status field `statusCode`; the envelope check holds the rest.
+  'POST /v2/comments': { 400: { type: 'invalid_request_error', codes: { value_not_found: true } } },
+  'GET /v2/meetings/{meeting_id}': documented<Sdk.GetV2MeetingsByMeetingIdErrors>({ 404: NOT_FOUND }),
 };
 
 interface Exchange {
@@ -381,6 +393,130 @@ describe("the product's Attio client against the stand-in, held to Attio's OpenA
     });
     expect(await failure(unknownParent)).toMatchObject({ status: 400, code: 'value_not_found' });
     await failure(attio.updateEntry('sales_pipeline', UNKNOWN_ID, { next_step: 'x' }));
+  });
+
+  it('reads meetings, call recordings and whole transcripts page by page', async () => {
+    const attio = productClient();
+    const { acme } = seeded();
+    const meetings = await attio.meetings({
+      linkedObject: 'companies',
+      linkedRecordId: acme.id,
+      sort: 'start_desc',
+      limit: 2,
+    });
+    expect(meetings.data.map((m) => m.title)).toEqual([
+      'Acme QBR prep (internal)',
+      'Acme — pricing and security follow-up',
+    ]);
+    expect(meetings.pagination.next_cursor).toEqual(expect.any(String));
+    const rest = await attio.meetings({
+      linkedObject: 'companies',
+      linkedRecordId: acme.id,
+      sort: 'start_desc',
+      limit: 2,
+      cursor: meetings.pagination.next_cursor ?? undefined,
+    });
+    expect(rest.data.map((m) => m.title)).toEqual(['Acme — Enterprise license discovery']);
+    await attio.meetings({
+      participants: ['alice.johnson@acme.com'],
+      endsFrom: '2025-10-01T00:00:00Z',
+      startsBefore: '2026-01-01T00:00:00Z',
+      sort: 'start_asc',
+      limit: 50,
+    });
+    const pricing = meetings.data[1];
+    if (!pricing) throw new Error('seed changed');
+    expect((await attio.meeting(pricing.id.meeting_id)).data.title).toBe(pricing.title);
+    const { data: recordings } = await attio.callRecordings(pricing.id.meeting_id);
+    const recording = recordings[0];
+    if (!recording) throw new Error('seed changed');
+    const first = await attio.transcript(pricing.id.meeting_id, recording.id.call_recording_id);
+    expect(first.pagination.next_cursor).toEqual(expect.any(String));
+    const second = await attio.transcript(
+      pricing.id.meeting_id,
+      recording.id.call_recording_id,
+      first.pagination.next_cursor ?? undefined,
+    );
+    expect(first.data.transcript.length + second.data.transcript.length).toBe(24);
+    expect(second.pagination.next_cursor).toBeNull();
+    // Errors: an unknown meeting's recordings, an unknown meeting.
+    await failure(attio.callRecordings(UNKNOWN_ID));
+    await failure(attio.meeting(UNKNOWN_ID));
+  });
+
+  it('reads comment threads on records and list entries, and writes comments', async () => {
+    const attio = productClient();
+    const { store, member } = seeded();
+    const deal = store
+      .recordsOf(store.requireObject('deals').id)
+      .find((r) => store.recordText(r).includes('Enterprise license'));
+    const entry = store.entriesOf(store.requireList('sales_pipeline').id).find((e) => e.parent_record_id === deal?.id);
+    if (!deal || !entry) throw new Error('seed changed');
+    const threads = await attio.threads({ object: 'deals', recordId: deal.id }, { limit: 10, offset: 0 });
+    expect(threads.data.map((t) => t.comments.length)).toEqual([3, 2]);
+    await attio.threads({ list: 'sales_pipeline', entryId: entry.id }, { limit: 10, offset: 0 });
+    const reply = await attio.createComment({
+      authorId: member.id,
+      content: 'Conformance reply',
+      on: { threadId: threads.data[0]?.id.thread_id ?? '' },
+    });
+    expect(reply.data.thread_id).toBe(threads.data[0]?.id.thread_id);
+    await attio.createComment({
+      authorId: member.id,
+      content: 'On the deal',
+      on: { object: 'deals', recordId: deal.id },
+    });
+    await attio.createComment({
+      authorId: member.id,
+      content: 'On the entry',
+      on: { list: 'sales_pipeline', entryId: entry.id },
+    });
+    // Errors: an unknown record, an unknown author, an unknown thread.
+    await failure(
+      attio.createComment({ authorId: member.id, content: 'x', on: { object: 'deals', recordId: UNKNOWN_ID } }),
+    );
+    await failure(
+      attio.createComment({ authorId: UNKNOWN_ID, content: 'x', on: { object: 'deals', recordId: deal.id } }),
+    );
+    await failure(attio.request('GET', `/v2/threads/${UNKNOWN_ID}`, z.unknown(), { scopes: [] }));
+  });
+
+  it('reads list views, entries of a view, and value history', async () => {
+    const attio = productClient();
+    const { store } = seeded();
+    const { data: views } = await attio.listViews('sales_pipeline');
+    expect(views.map((v) => v.title).sort()).toEqual(['All deals', "Dana's open deals", 'Negotiation']);
+    const negotiation = views.find((v) => v.title === 'Negotiation');
+    const { data: entries } = await attio.queryEntries('sales_pipeline', {
+      filter_view_id: negotiation?.id.view_id,
+      sorts: [{ attribute: 'amount', direction: 'desc' }],
+      limit: 50,
+    });
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      expect(entry.entry_values.stage?.[0]).toMatchObject({ status: { title: 'Negotiation' } });
+    }
+    const deal = store
+      .recordsOf(store.requireObject('deals').id)
+      .find((r) => store.recordText(r).includes('Enterprise license'));
+    const entry = store.entriesOf(store.requireList('sales_pipeline').id).find((e) => e.parent_record_id === deal?.id);
+    if (!deal || !entry) throw new Error('seed changed');
+    const dealStages = await attio.valueHistory({ kind: 'objects', slug: 'deals' }, deal.id, 'stage');
+    expect(dealStages.data.map((v) => v.active_until === null)).toEqual([false, true]);
+    const entryStages = await attio.valueHistory({ kind: 'lists', slug: 'sales_pipeline' }, entry.id, 'stage');
+    // The seeded moves, then the one the list-entry test above made.
+    expect(entryStages.data.map((v) => (v as { status?: { title: string } }).status?.title)).toEqual([
+      'Prospecting',
+      'Qualified',
+      'Proposal',
+      'Negotiation',
+      'Proposal',
+    ]);
+    // Errors: a view of no list, an unknown attribute, history of an interaction (COMINT) attribute.
+    await failure(attio.listViews('no_such_list'));
+    await failure(attio.queryEntries('sales_pipeline', { filter_view_id: UNKNOWN_ID }));
+    await failure(attio.valueHistory({ kind: 'objects', slug: 'deals' }, deal.id, 'no_such_attribute'));
+    await failure(attio.valueHistory({ kind: 'objects', slug: 'companies' }, seeded().acme.id, 'last_interaction'));
   });
 
   it('exercised every public method of the client', () => {

@@ -3,14 +3,14 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from './auth.ts';
-import { jsonResponse, valueNotFound } from './errors.ts';
-import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './http.ts';
-import type { EntryRow, ListDef, ParentRef } from './model.ts';
-import { querySchema, runQuery } from './records.ts';
+import { jsonResponse, validationError, valueNotFound } from './errors.ts';
+import { paginate, parseBody, queryBool, queryInt, type RouteDeps, writeContext } from './http.ts';
+import type { EntryRow, ListDef, ParentRef, ViewDef } from './model.ts';
+import { querySchema, runQuery, valuesToShow } from './records.ts';
 import { renderList } from './schema.ts';
 import type { Store } from './store.ts';
 import { randomUuid } from './util.ts';
-import { applyValues, renderValue, renderValues } from './values.ts';
+import { applyValues, renderValues } from './values.ts';
 
 const createEntrySchema = z.object({
   data: z.object({
@@ -32,6 +32,30 @@ export function renderEntry(store: Store, entry: EntryRow): Record<string, unkno
     created_at: entry.created_at,
     entry_values: renderValues(store, { kind: 'list', id: entry.list_id }, entry),
   };
+}
+
+function renderView(store: Store, view: ViewDef): Record<string, unknown> {
+  return {
+    id: { workspace_id: store.workspace.id, list_id: view.list_id, view_id: view.id },
+    title: view.title,
+    created_at: view.created_at,
+  };
+}
+
+/** Cursors are opaque to clients; the stand-in's carry an offset. */
+export function encodeCursor(offset: number): string {
+  return btoa(`offset:${offset}`);
+}
+
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '') return 0;
+  let decoded = '';
+  try {
+    decoded = atob(cursor);
+  } catch {}
+  const match = /^offset:(\d+)$/.exec(decoded);
+  if (!match) throw validationError(`Invalid cursor "${cursor}".`);
+  return Number(match[1]);
 }
 
 function resolveParentRecord(
@@ -168,12 +192,21 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const attribute = store.requireAttribute({ kind: 'list', id: list.id }, c.req.param('attribute'));
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
     const limit = queryInt(c, 'limit', { fallback: 1000, min: 1 });
-    return jsonResponse({
-      data: paginate(
-        store.valuesOf(attribute, entry).map((v) => renderValue(store, attribute, v)),
-        offset,
-        limit,
-      ),
-    });
+    const values = valuesToShow(store, attribute, entry, queryBool(c, 'show_historic') === true);
+    return jsonResponse({ data: paginate(values, offset, limit) });
+  });
+
+  // Saved views, "ordered by view ID (`id.view_id` ascending)", paged by cursor.
+  api.get('/lists/:list/views', (c) => {
+    const store = deps.store(c);
+    const list = store.requireList(c.req.param('list'));
+    const limit = queryInt(c, 'limit', { fallback: 500, min: 1, max: 1000 });
+    const offset = decodeCursor(c.req.query('cursor'));
+    const views = [...store.views.values()]
+      .filter((v) => v.list_id === list.id)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const page = paginate(views, offset, limit);
+    const next = offset + limit < views.length ? encodeCursor(offset + limit) : null;
+    return jsonResponse({ data: page.map((v) => renderView(store, v)), pagination: { next_cursor: next } });
   });
 }

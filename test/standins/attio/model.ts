@@ -70,6 +70,8 @@ export type ValueData =
 
 export interface StoredValue {
   active_from: string;
+  /** Set when the value was replaced or removed; the value then lives on in the row's history. */
+  active_until?: string;
   created_by_actor: Actor;
   data: ValueData;
 }
@@ -201,4 +203,68 @@ export interface Task {
 export interface WriteContext {
   now: string;
   actor: Actor;
+}
+
+/** A saved view of a list: its title and the filter the web app saved with it. */
+export interface ViewDef {
+  id: string;
+  list_id: string;
+  title: string;
+  filter: Record<string, unknown> | null;
+  created_at: string;
+}
+
+export interface MeetingParticipant {
+  email_address: string;
+  is_organizer: boolean;
+  status: 'accepted' | 'tentative' | 'declined' | 'pending';
+}
+
+export interface Meeting {
+  id: string;
+  title: string;
+  description: string;
+  /** Start and end (exclusive) as Attio timestamps; the seed has no all-day meetings. */
+  start: string;
+  end: string;
+  timezone: string | null;
+  participants: MeetingParticipant[];
+  linked_records: { object_id: string; record_id: string }[];
+  created_by_actor: Actor;
+  created_at: string;
+}
+
+export interface TranscriptSegment {
+  speaker: string;
+  /** Seconds from the start of the recording. */
+  start_time: number;
+  end_time: number;
+  speech: string;
+}
+
+export interface CallRecording {
+  id: string;
+  meeting_id: string;
+  status: 'processing' | 'completed' | 'failed';
+  created_by_actor: Actor;
+  created_at: string;
+  transcript: TranscriptSegment[];
+}
+
+/** A comment thread on a record, or on a list entry (then `record` is the entry's parent record). */
+export interface Thread {
+  id: string;
+  record: { object_id: string; record_id: string };
+  entry: { list_id: string; entry_id: string } | null;
+  created_at: string;
+}
+
+export interface Comment {
+  id: string;
+  thread_id: string;
+  content_plaintext: string;
+  author: Actor;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: Actor;
 }

@@ -3,9 +3,9 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from './auth.ts';
-import { jsonResponse, validationError, valueNotFound } from './errors.ts';
+import { jsonResponse, notFound, validationError, valueNotFound } from './errors.ts';
 import { matchesFilter, parseFilter } from './filter.ts';
-import { paginate, parseBody, queryInt, type RouteDeps, writeContext } from './http.ts';
+import { paginate, parseBody, queryBool, queryInt, type RouteDeps, writeContext } from './http.ts';
 import type { AttributeDef, EntryRow, ParentRef, RecordRow, WriteContext } from './model.ts';
 import { parseSorts, sortRows, sortSchema } from './sorts.ts';
 import type { Store } from './store.ts';
@@ -42,13 +42,38 @@ export function runQuery<T extends RecordRow | EntryRow>(
   rows: T[],
   body: z.infer<typeof querySchema>,
 ): T[] {
+  let raw = body.filter ?? null;
   if (body.filter_view_id !== undefined) {
-    throw validationError('Saved views are not supported by the Attio stand-in; use `filter` instead.');
+    // "Cannot be used together with `filter`"; the view's saved filter applies, sorts and paging do not come from it.
+    if (body.filter) throw validationError('`filter` and `filter_view_id` cannot be used together.');
+    const view = store.views.get(body.filter_view_id);
+    if (!view || parent.kind !== 'list' || view.list_id !== parent.id) {
+      throw notFound(`View with ID "${body.filter_view_id}" not found.`);
+    }
+    raw = view.filter;
   }
-  const filter = body.filter ? parseFilter(store, parent, body.filter) : null;
+  const filter = raw ? parseFilter(store, parent, raw) : null;
   const sorts = parseSorts(store, parent, body.sorts ?? []);
   const matched = filter ? rows.filter((row) => matchesFilter(store, filter, row)) : rows;
   return paginate(sortRows(store, matched, sorts), body.offset ?? 0, body.limit ?? 500);
+}
+
+/**
+ * An attribute's values on a row: the active ones, or with `show_historic` every value it has had,
+ * "sorted from oldest to newest (by `active_from`)". Historic values "cannot be queried on COMINT
+ * … attributes" (the interaction attributes): 400.
+ */
+export function valuesToShow(
+  store: Store,
+  attribute: AttributeDef,
+  row: RecordRow | EntryRow,
+  historic: boolean,
+): Record<string, unknown>[] {
+  if (historic && attribute.type === 'interaction') {
+    throw validationError(`Historic values cannot be queried on the COMINT attribute "${attribute.api_slug}".`);
+  }
+  const values = historic ? store.historicValuesOf(attribute, row) : store.valuesOf(attribute, row);
+  return values.map((v) => renderValue(store, attribute, v));
 }
 
 /** What search matches a record on: its name, then its domains, email addresses and phone numbers. */
@@ -277,7 +302,7 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const attribute = store.requireAttribute({ kind: 'object', id: object.id }, c.req.param('attribute'));
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
     const limit = queryInt(c, 'limit', { fallback: 1000, min: 1 });
-    const values = store.valuesOf(attribute, record).map((v) => renderValue(store, attribute, v));
+    const values = valuesToShow(store, attribute, record, queryBool(c, 'show_historic') === true);
     return jsonResponse({ data: paginate(values, offset, limit) });
   });
 

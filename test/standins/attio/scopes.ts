@@ -52,6 +52,9 @@ export const DEFAULT_SCOPES: readonly string[] = [
   'note:read-write',
   'task:read-write',
   'user_management:read',
+  'comment:read-write',
+  'meeting:read',
+  'call_recording:read',
 ];
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -86,6 +89,7 @@ export const ROUTE_SCOPES: readonly (readonly [Method, string, readonly string[]
   ],
   ['GET', '/v2/lists', ['list_configuration:read']],
   ['GET', '/v2/lists/{list}', ['list_configuration:read']],
+  ['GET', '/v2/lists/{list}/views', ['list_configuration:read']],
   ['POST', '/v2/lists/{list}/entries/query', ['list_entry:read', 'list_configuration:read']],
   ['POST', '/v2/lists/{list}/entries', ['list_entry:read-write', 'list_configuration:read']],
   ['PUT', '/v2/lists/{list}/entries', ['list_entry:read-write', 'list_configuration:read']],
@@ -119,6 +123,20 @@ export const ROUTE_SCOPES: readonly (readonly [Method, string, readonly string[]
     ['task:read-write', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
   ],
   ['DELETE', '/v2/tasks/{task_id}', ['task:read-write']],
+  // Threads and comments also need the scopes of what they are on (checked in comments.ts).
+  ['GET', '/v2/threads', ['comment:read']],
+  ['GET', '/v2/threads/{thread_id}', ['comment:read']],
+  ['POST', '/v2/comments', ['comment:read-write']],
+  ['GET', '/v2/comments/{comment_id}', ['comment:read']],
+  ['GET', '/v2/meetings', ['meeting:read', 'record_permission:read']],
+  ['GET', '/v2/meetings/{meeting_id}', ['meeting:read', 'record_permission:read']],
+  ['GET', '/v2/meetings/{meeting_id}/call_recordings', ['meeting:read', 'call_recording:read']],
+  ['GET', '/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}', ['meeting:read', 'call_recording:read']],
+  [
+    'GET',
+    '/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}/transcript',
+    ['meeting:read', 'call_recording:read'],
+  ],
   ['GET', '/v2/self', []],
 ];
 

@@ -12,6 +12,7 @@ import type {
   WorkspaceMember,
 } from './model.ts';
 import { defineList, relate } from './schema.ts';
+import { seedSalesActivity } from './seed-activity.ts';
 import { memberActor, type SeedConfig, STANDARD_ATTRIBUTES, WorkspaceSeedBuilder } from './seed-builder.ts';
 import type { Store } from './store.ts';
 import { markdownToPlaintext, toAttioTimestamp } from './util.ts';
@@ -1315,5 +1316,7 @@ export function createSeedStore(options: { webUrlBase?: string } = {}): Store {
   const deals = seedDeals(b, schema, companies);
   seedPipeline(b, schema, deals);
   seedNotesAndTasks(b, schema, companies, people, deals);
+  // Last, so every ID above stays as it was.
+  seedSalesActivity(b);
   return b.store;
 }

@@ -4,8 +4,11 @@ import { notFound } from './errors.ts';
 import type {
   Actor,
   AttributeDef,
+  CallRecording,
+  Comment,
   EntryRow,
   ListDef,
+  Meeting,
   Note,
   ObjectDef,
   ParentRef,
@@ -13,7 +16,9 @@ import type {
   Row,
   StoredValue,
   Task,
+  Thread,
   ValueData,
+  ViewDef,
   Workspace,
   WorkspaceMember,
   WriteContext,
@@ -32,6 +37,13 @@ export class Store {
   readonly entries = new Map<string, EntryRow>();
   readonly notes = new Map<string, Note>();
   readonly tasks = new Map<string, Task>();
+  readonly views = new Map<string, ViewDef>();
+  readonly meetings = new Map<string, Meeting>();
+  readonly callRecordings = new Map<string, CallRecording>();
+  readonly threads = new Map<string, Thread>();
+  readonly comments = new Map<string, Comment>();
+  /** Values no longer active, by row id then attribute id, oldest first (`show_historic`). */
+  readonly history = new Map<string, Map<string, StoredValue[]>>();
 
   constructor(workspace: Workspace, webUrlBase: string) {
     this.workspace = workspace;
@@ -179,8 +191,23 @@ export class Store {
       // Keep an unchanged value's history (active_from / actor) instead of re-creating it.
       return previous.find((p) => valueKey(p.data) === key) ?? makeValue(d, ctx);
     });
+    // A value replaced or removed stays in the history, ended now (Attio's `show_historic`).
+    for (const old of previous) if (!next.includes(old)) this.endValue(row, attribute, old, ctx.now);
     if (next.length === 0) row.values.delete(attribute.id);
     else row.values.set(attribute.id, next);
+  }
+
+  /** Moves a value into the row's history, active until `at`. */
+  endValue(row: Row, attribute: AttributeDef, value: StoredValue, at: string): void {
+    const byAttribute = this.history.get(row.id) ?? new Map<string, StoredValue[]>();
+    this.history.set(row.id, byAttribute);
+    byAttribute.set(attribute.id, [...(byAttribute.get(attribute.id) ?? []), { ...value, active_until: at }]);
+  }
+
+  /** Every value the attribute has had on the row, oldest first: the ended ones, then the active ones. */
+  historicValuesOf(attribute: AttributeDef, row: Row): StoredValue[] {
+    const ended = this.history.get(row.id)?.get(attribute.id) ?? [];
+    return [...ended, ...this.valuesOf(attribute, row)].sort((a, b) => a.active_from.localeCompare(b.active_from));
   }
 
   /** Targets of a record-reference attribute on a record, as record IDs. */
@@ -255,6 +282,14 @@ export class Store {
     for (const task of this.tasks.values()) {
       task.linked_records = task.linked_records.filter((l) => l.target_record_id !== recordId);
     }
+    for (const thread of [...this.threads.values()]) {
+      if (thread.record.record_id !== recordId) continue;
+      this.threads.delete(thread.id);
+      for (const comment of [...this.comments.values()]) {
+        if (comment.thread_id === thread.id) this.comments.delete(comment.id);
+      }
+    }
+    this.history.delete(recordId);
     this.records.delete(recordId);
   }
 }

@@ -39,7 +39,7 @@ export function renderActor(actor: Actor): { type?: NonNullable<Actor['type']>; 
 export function renderValue(store: Store, attribute: AttributeDef, value: StoredValue): Record<string, unknown> {
   return {
     active_from: value.active_from,
-    active_until: null,
+    active_until: value.active_until ?? null,
     created_by_actor: renderActor(value.created_by_actor),
     ...renderData(store, attribute, value.data),
     attribute_type: attribute.type,
