@@ -3,10 +3,14 @@ import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, pathSegment, requestJson, type Upstr
 import { AttioError, toAttioError } from './errors';
 import {
   AttributesResponse,
+  CallRecordingsResponse,
+  CommentResponse,
   EmptyResponse,
   EntriesResponse,
   EntryResponse,
   ListsResponse,
+  MeetingResponse,
+  MeetingsResponse,
   NoteResponse,
   NotesResponse,
   ObjectsResponse,
@@ -18,6 +22,10 @@ import {
   SelfResponse,
   TaskResponse,
   TasksResponse,
+  ThreadsResponse,
+  TranscriptResponse,
+  ValuesResponse,
+  ViewsResponse,
   WorkspaceMemberResponse,
   WorkspaceMembersResponse,
 } from './schemas';
@@ -39,7 +47,31 @@ const SCOPES = {
   writeNotes: ['note:read-write', 'object_configuration:read', 'record_permission:read'],
   readTasks: ['task:read', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
   writeTasks: ['task:read-write', 'object_configuration:read', 'record_permission:read', 'user_management:read'],
+  meetings: ['meeting:read', 'record_permission:read'],
+  recordings: ['meeting:read', 'call_recording:read'],
+  // Comments need the scopes of what they are on as well: records or list entries.
+  readRecordComments: ['comment:read', 'object_configuration:read', 'record_permission:read'],
+  readEntryComments: ['comment:read', 'list_configuration:read', 'list_entry:read'],
+  writeRecordComments: ['comment:read-write', 'object_configuration:read', 'record_permission:read'],
+  writeEntryComments: ['comment:read-write', 'list_configuration:read', 'list_entry:read'],
 } as const;
+
+/** What comments are on: a record, or a list entry. */
+export type CommentTarget = { object: string; recordId: string } | { list: string; entryId: string };
+
+export interface MeetingsQuery {
+  linkedObject?: string;
+  linkedRecordId?: string;
+  /** Meetings with at least one of these participants. */
+  participants?: readonly string[];
+  /** Meetings that end at or after this time. */
+  endsFrom?: string;
+  /** Meetings that start before this time. */
+  startsBefore?: string;
+  sort: 'start_asc' | 'start_desc';
+  limit: number;
+  cursor?: string;
+}
 
 /** Where attributes live: an object (`companies`) or a list (`sales_pipeline`). */
 export type AttributeParent = { kind: 'objects' | 'lists'; slug: string };
@@ -215,7 +247,10 @@ export class AttioClient {
     });
   }
 
-  queryEntries(list: string, body: { filter?: unknown; limit?: number; offset?: number }) {
+  queryEntries(
+    list: string,
+    body: { filter?: unknown; filter_view_id?: string; sorts?: unknown; limit?: number; offset?: number },
+  ) {
     return this.request('POST', `/v2/lists/${seg(list)}/entries/query`, EntriesResponse, {
       body,
       read: true,
@@ -236,6 +271,93 @@ export class AttioClient {
     return this.request('PATCH', `/v2/lists/${seg(list)}/entries/${seg(entryId)}`, EntryResponse, {
       body: { data: { entry_values: values } },
       scopes: SCOPES.writeEntries,
+    });
+  }
+
+  /** `GET /v2/lists/{list}/views`: the list's saved views (one page of up to 500 is plenty). */
+  listViews(list: string) {
+    return this.request('GET', `/v2/lists/${seg(list)}/views?limit=500`, ViewsResponse, { scopes: SCOPES.lists });
+  }
+
+  /** Every value an attribute has had on a record or list entry, oldest first (`show_historic`). */
+  valueHistory(parent: AttributeParent, rowId: string, attribute: string) {
+    const rows = parent.kind === 'objects' ? 'records' : 'entries';
+    return this.request(
+      'GET',
+      `/v2/${parent.kind}/${seg(parent.slug)}/${rows}/${seg(rowId)}/attributes/${seg(attribute)}/values?show_historic=true`,
+      ValuesResponse,
+      { scopes: parent.kind === 'objects' ? SCOPES.readRecords : SCOPES.readEntries },
+    );
+  }
+
+  /** `GET /v2/meetings` (beta): filtered by linked record, participants and time, sorted by start. */
+  meetings(query: MeetingsQuery) {
+    const params = new URLSearchParams({ sort: query.sort, limit: String(query.limit) });
+    if (query.linkedObject && query.linkedRecordId) {
+      params.set('linked_object', query.linkedObject);
+      params.set('linked_record_id', query.linkedRecordId);
+    }
+    if (query.participants?.length) params.set('participants', query.participants.join(','));
+    if (query.endsFrom) params.set('ends_from', query.endsFrom);
+    if (query.startsBefore) params.set('starts_before', query.startsBefore);
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request('GET', `/v2/meetings?${params}`, MeetingsResponse, { scopes: SCOPES.meetings });
+  }
+
+  meeting(meetingId: string) {
+    return this.request('GET', `/v2/meetings/${seg(meetingId)}`, MeetingResponse, { scopes: SCOPES.meetings });
+  }
+
+  callRecordings(meetingId: string) {
+    return this.request('GET', `/v2/meetings/${seg(meetingId)}/call_recordings?limit=200`, CallRecordingsResponse, {
+      scopes: SCOPES.recordings,
+    });
+  }
+
+  /** One page of a recording's transcript (speech segments); follow `pagination.next_cursor` for more. */
+  transcript(meetingId: string, recordingId: string, cursor?: string) {
+    const query = cursor ? `?${new URLSearchParams({ cursor })}` : '';
+    return this.request(
+      'GET',
+      `/v2/meetings/${seg(meetingId)}/call_recordings/${seg(recordingId)}/transcript${query}`,
+      TranscriptResponse,
+      { scopes: SCOPES.recordings },
+    );
+  }
+
+  /** `GET /v2/threads`: the comment threads on a record or a list entry (Attio: limit ≤ 50). */
+  threads(target: CommentTarget, page: { limit: number; offset: number }) {
+    const params = new URLSearchParams(
+      'object' in target
+        ? { object: target.object, record_id: target.recordId }
+        : { list: target.list, entry_id: target.entryId },
+    );
+    params.set('limit', String(page.limit));
+    params.set('offset', String(page.offset));
+    return this.request('GET', `/v2/threads?${params}`, ThreadsResponse, {
+      scopes: 'object' in target ? SCOPES.readRecordComments : SCOPES.readEntryComments,
+    });
+  }
+
+  /** `POST /v2/comments`: a reply in a thread, or a new thread on a record or list entry, by a member. */
+  createComment(comment: { authorId: string; content: string; on: CommentTarget | { threadId: string } }) {
+    const { on } = comment;
+    const where =
+      'threadId' in on
+        ? { thread_id: on.threadId }
+        : 'object' in on
+          ? { record: { object: on.object, record_id: on.recordId } }
+          : { entry: { list: on.list, entry_id: on.entryId } };
+    return this.request('POST', '/v2/comments', CommentResponse, {
+      body: {
+        data: {
+          format: 'plaintext',
+          content: comment.content,
+          author: { type: 'workspace-member', id: comment.authorId },
+          ...where,
+        },
+      },
+      scopes: 'list' in on ? SCOPES.writeEntryComments : SCOPES.writeRecordComments,
     });
   }
 

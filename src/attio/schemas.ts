@@ -25,6 +25,7 @@ export const WorkspaceMemberResponse = z.object({
     first_name: z.string().nullable(),
     last_name: z.string().nullable(),
     email_address: z.string().nullable(),
+    access_level: z.string().optional(),
   }),
 });
 
@@ -148,3 +149,69 @@ export const AttioTask = z.looseObject({
 export type AttioTask = z.infer<typeof AttioTask>;
 export const TaskResponse = z.object({ data: AttioTask });
 export const TasksResponse = z.object({ data: z.array(AttioTask) });
+
+/** A page of a cursor-paged list (meetings, call recordings, transcripts, views). */
+const Pagination = z.looseObject({ next_cursor: z.string().nullable() });
+
+/** `GET /v2/lists/{list}/views`: a list's saved views; an id is a `filter_view_id` for entries/query. */
+export const ViewsResponse = z.object({
+  data: z.array(z.looseObject({ id: z.looseObject({ view_id: z.string() }), title: z.string() })),
+  pagination: Pagination,
+});
+
+/** Values of one attribute; with `show_historic`, the ended ones too, oldest first. */
+export const ValuesResponse = z.object({ data: z.array(AttioValue) });
+
+/** A meeting's start or end: a date and time (with the timezone, if known) or, all day, a date. */
+const MeetingTime = z.union([
+  z.looseObject({ datetime: z.string(), timezone: z.string().nullish() }),
+  z.looseObject({ date: z.string() }),
+]);
+
+export const AttioMeeting = z.looseObject({
+  id: z.looseObject({ meeting_id: z.string() }),
+  title: z.string(),
+  is_all_day: z.boolean(),
+  start: MeetingTime,
+  end: MeetingTime,
+  participants: z.array(z.looseObject({ email_address: z.string().nullable(), is_organizer: z.boolean() })),
+  linked_records: z.array(z.looseObject({ object_slug: z.string(), record_id: z.string() })),
+});
+export type AttioMeeting = z.infer<typeof AttioMeeting>;
+export const MeetingResponse = z.object({ data: AttioMeeting });
+export const MeetingsResponse = z.object({ data: z.array(AttioMeeting), pagination: Pagination });
+
+export const CallRecordingsResponse = z.object({
+  data: z.array(
+    z.looseObject({
+      id: z.looseObject({ call_recording_id: z.string() }),
+      status: z.string(),
+      created_at: z.string(),
+    }),
+  ),
+  pagination: Pagination,
+});
+
+export const TranscriptResponse = z.object({
+  data: z.looseObject({
+    transcript: z.array(
+      z.looseObject({ speech: z.string(), start_time: z.number(), speaker: z.looseObject({ name: z.string() }) }),
+    ),
+    web_url: z.string().optional(),
+  }),
+  pagination: Pagination,
+});
+
+export const AttioComment = z.looseObject({
+  id: z.looseObject({ comment_id: z.string() }),
+  thread_id: z.string(),
+  content_plaintext: z.string(),
+  author: Actor,
+  created_at: z.string(),
+  resolved_at: z.string().nullable(),
+});
+export type AttioComment = z.infer<typeof AttioComment>;
+export const ThreadsResponse = z.object({
+  data: z.array(z.looseObject({ id: z.looseObject({ thread_id: z.string() }), comments: z.array(AttioComment) })),
+});
+export const CommentResponse = z.object({ data: AttioComment });

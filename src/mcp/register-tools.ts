@@ -49,7 +49,8 @@ export function registerTools<Context>(
         description: tool.description,
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
+        // The title once, at the top level (MCP 2025-06-18): clients read it before `annotations.title`.
+        annotations: tool.annotations,
       },
       async (input: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
         const started = Date.now();

@@ -46,9 +46,9 @@ export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioTo
     displayName: 'Attio',
     propsSchema: AttioProps,
     instructions:
-      'Tools for the user’s Attio CRM workspace. Find records by name, email or domain with search_records; list them by attribute with query_records (Attio filter language; selects and statuses by title); call describe_object when unsure of a slug or option. Answers are compact: ask for fields you need.',
+      'Tools for the user’s Attio CRM workspace. Find records by name, email or domain with search_records; list them by attribute with query_records (Attio filter language; selects and statuses by title), or a list’s entries with list_entries; call describe_object when unsure of a slug or option. For counts and totals use summarize_records: never page to add up. Meetings, call transcripts, comments and value history have their own tools. Answers are compact: ask for fields you need.',
     scopeDescriptions: {
-      'mcp:read': 'Read your CRM data: records, notes, tasks and lists',
+      'mcp:read': 'Read your CRM data: records, lists, notes, tasks, comments, meetings and call transcripts',
       'mcp:write': 'Create, change and delete CRM data on your behalf',
     },
     tools: attioTools,

@@ -2,6 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, openSession } from '../support/session';
 import { standinUrl } from '../support/worker';
+import { rows, type Table } from './attio-table';
 
 /**
  * Where Attio's published API is stricter or more dangerous than a convenient reading of it, the
@@ -10,7 +11,6 @@ import { standinUrl } from '../support/worker';
  */
 
 type Row = Record<string, unknown> & { id: string };
-type Records = { records: Row[]; where?: Record<string, unknown> };
 const EMAIL = 'fidelity@example.com';
 
 let client: Client;
@@ -20,8 +20,8 @@ beforeAll(async () => {
 afterAll(() => client.close());
 
 async function recordId(object: string, filter: Record<string, unknown>): Promise<string> {
-  const { structured } = await call<Records>(client, 'query_records', { object, filter, fields: ['name'], limit: 1 });
-  const id = structured.records[0]?.id;
+  const { structured } = await call<Table>(client, 'query_records', { object, filter, fields: ['name'], limit: 1 });
+  const id = rows(structured)[0]?.id;
   if (!id) throw new Error(`no ${object} matches ${JSON.stringify(filter)}`);
   return id;
 }
@@ -61,12 +61,16 @@ describe('upsert_record never deletes what the user did not name', () => {
     expect(upserted.structured.record.name).toBe('Teamkeep Group');
     const team = (upserted.structured.record.team as { id: string }[]).map((p) => p.id).sort();
     expect(team).toEqual([alice.structured.record.id, bob.structured.record.id].sort());
-    const people = await call<Records>(client, 'query_records', {
+    const people = await call<Table>(client, 'query_records', {
       object: 'people',
       filter: { company },
       fields: ['name'],
     });
-    expect(people.structured.records.map((p) => p.name).sort()).toEqual(['Alice Keep', 'Bob Keep']);
+    expect(
+      rows(people.structured)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['Alice Keep', 'Bob Keep']);
   });
 
   it('says in its description that multi-value values are added, never removed', async () => {
@@ -78,7 +82,7 @@ describe('upsert_record never deletes what the user did not name', () => {
 
 describe("filters in Attio's documented forms", () => {
   it('a date alone on a timestamp becomes that day in UTC', async () => {
-    const { isError, structured, text } = await call<Records>(client, 'query_records', {
+    const { isError, structured, text } = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: { created_at: { $gte: '2000-01-01' } },
       fields: ['name'],
@@ -86,30 +90,30 @@ describe("filters in Attio's documented forms", () => {
     });
     expect(text).not.toMatch(/rejected/);
     expect(isError).toBe(false);
-    expect(structured.records).toHaveLength(1);
+    expect(rows(structured)).toHaveLength(1);
   });
 
   it('$in on a status becomes an $or of equalities', async () => {
-    const both = await call<Records>(client, 'query_records', {
+    const both = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: { stage: { $in: ['nurture', 'Lost'] } },
       fields: ['stage'],
       limit: 50,
     });
     expect(both.isError).toBe(false);
-    const stages = new Set(both.structured.records.map((d) => d.stage));
+    const stages = new Set(rows(both.structured).map((d) => d.stage));
     expect(stages).toEqual(new Set(['Nurture', 'Lost']));
   });
 
   it('active_from on a status passes', async () => {
-    const { isError, structured } = await call<Records>(client, 'query_records', {
+    const { isError, structured } = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: { stage: { active_from: { $gte: '2000-01-01T00:00:00Z' } } },
       fields: ['name'],
       limit: 3,
     });
     expect(isError).toBe(false);
-    expect(structured.records.length).toBeGreaterThan(0);
+    expect(rows(structured).length).toBeGreaterThan(0);
   });
 
   it('record references pass in every documented form', async () => {
@@ -120,10 +124,14 @@ describe("filters in Attio's documented forms", () => {
       { associated_company: acme },
     ];
     const answers = await Promise.all(
-      forms.map((filter) => call<Records>(client, 'query_records', { object: 'deals', filter, fields: ['name'] })),
+      forms.map((filter) => call<Table>(client, 'query_records', { object: 'deals', filter, fields: ['name'] })),
     );
     for (const answer of answers) expect(answer.isError).toBe(false);
-    const ids = answers.map((a) => a.structured.records.map((r) => r.id).sort());
+    const ids = answers.map((a) =>
+      rows(a.structured)
+        .map((r) => r.id)
+        .sort(),
+    );
     expect(ids[0]?.length).toBeGreaterThan(0);
     expect(ids[1]).toEqual(ids[0]);
     expect(ids[2]).toEqual(ids[0]);
@@ -135,21 +143,21 @@ describe("filters in Attio's documented forms", () => {
       values: { name: 'Mine for sure', stage: 'Lead', owner: EMAIL },
     });
     expect(created.isError).toBe(false);
-    const mine = await call<Records>(client, 'query_records', {
+    const mine = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: { owner: 'me' },
       fields: ['name'],
     });
     expect(mine.isError).toBe(false);
-    expect(mine.structured.records.map((d) => d.name)).toContain('Mine for sure');
-    const dana = await call<Records>(client, 'query_records', {
+    expect(rows(mine.structured).map((d) => d.name)).toContain('Mine for sure');
+    const dana = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: { owner: 'demo@example.com' },
       fields: ['name'],
       limit: 50,
     });
     expect(dana.isError).toBe(false);
-    expect(dana.structured.records.map((d) => d.name)).not.toContain('Mine for sure');
+    expect(rows(dana.structured).map((d) => d.name)).not.toContain('Mine for sure');
   });
 });
 
@@ -166,7 +174,7 @@ describe('writes are never made twice by a retry', () => {
     const { data: pending } = (await standin('faults')) as { data: { pathPrefix: string; remaining: number }[] };
     expect(pending.find((f) => f.pathPrefix === prefix)?.remaining).toBe(1);
     // A query is a read: it meets the second fault, retries and succeeds.
-    const read = await call<Records>(client, 'query_records', { object: 'deals', fields: ['name'], limit: 1 });
+    const read = await call<Table>(client, 'query_records', { object: 'deals', fields: ['name'], limit: 1 });
     expect(read.isError).toBe(false);
     const { data: after } = (await standin('faults')) as { data: { pathPrefix: string }[] };
     expect(after.find((f) => f.pathPrefix === prefix)).toBeUndefined();
@@ -183,11 +191,11 @@ describe('search is eventually consistent', () => {
     const searched = await call<{ results: unknown[] }>(client, 'search_records', { query: 'Freshly Indexed' });
     expect(searched.structured.results).toEqual([]);
     expect(searched.text).toMatch(/created or renamed seconds ago may not be found yet/);
-    const queried = await call<Records>(client, 'query_records', {
+    const queried = await call<Table>(client, 'query_records', {
       object: 'companies',
       filter: { name: 'Freshly Indexed Oy' },
       fields: ['name'],
     });
-    expect(queried.structured.records.map((r) => r.id)).toEqual([created.structured.record.id]);
+    expect(rows(queried.structured).map((r) => r.id)).toEqual([created.structured.record.id]);
   });
 });

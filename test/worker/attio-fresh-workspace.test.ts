@@ -2,6 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, openSession } from '../support/session';
 import { controlStandin } from '../support/worker';
+import { rows, type Table } from './attio-table';
 
 /**
  * The Attio pack against a workspace unlike the demo one, as a new Attio workspace is: no Deals
@@ -56,50 +57,53 @@ describe('a new workspace without Deals', () => {
   });
 
   it('query_records on a custom object: a select, a reference, a timestamp given as a date, empty values', async () => {
-    const built = await call<{ records: Row[]; where?: Record<string, unknown> }>(client, 'query_records', {
+    const built = await call<Table>(client, 'query_records', {
       object: 'projects',
       filter: { phase: { $in: ['build', 'discovery'] }, kickoff_at: { $gte: '2025-10-01' } },
       fields: ['name', 'phase', 'budget', 'client'],
       sorts: [{ attribute: 'name', direction: 'asc' }],
     });
     expect(built.isError).toBe(false);
-    expect(built.structured.records.map((r) => [r.name, r.phase, r.budget, (r.client as Row).name])).toEqual([
+    expect(rows(built.structured).map((r) => [r.name, r.phase, r.budget, r.client])).toEqual([
       ['Data migration', 'Discovery', 12500.5, 'Bluebird Labs'],
       ['Website relaunch', 'Build', 48000, 'Northwind Studio'],
     ]);
-    const bare = await call<{ records: Row[] }>(client, 'query_records', {
+    const bare = await call<Table>(client, 'query_records', {
       object: 'projects',
       filter: { name: 'Untitled project' },
       fields: ['name', 'phase', 'budget', 'client', 'kickoff_at'],
     });
-    expect(bare.structured.records).toHaveLength(1);
-    expect(Object.keys(bare.structured.records[0] ?? {}).sort()).toEqual(['id', 'name']);
+    expect(rows(bare.structured)).toHaveLength(1);
+    expect(Object.keys(rows(bare.structured)[0] ?? {}).sort()).toEqual(['id', 'name']);
   });
 
   it('get_record of a company without domains, and the members without names', async () => {
-    const companies = await call<{ records: Row[] }>(client, 'query_records', {
+    const companies = await call<Table>(client, 'query_records', {
       object: 'companies',
       filter: { name: 'Quarry & Co' },
     });
-    const quarry = companies.structured.records[0];
+    const quarry = rows(companies.structured)[0];
     expect(quarry?.domains).toBeUndefined();
-    const record = await call<{ record: Row }>(client, 'get_record', { object: 'companies', record_id: quarry?.id });
+    const record = await call<{ record: Row; url?: string }>(client, 'get_record', {
+      object: 'companies',
+      record_id: quarry?.id,
+    });
     expect(record.isError).toBe(false);
     expect(record.structured.record.name).toBe('Quarry & Co');
-    expect(record.structured.record.url).toMatch(/\/fresh-start\/company\//);
+    expect(record.structured.url).toMatch(/\/fresh-start\/company\//);
   });
 
   it('notes and tasks answer empty, not with an error', async () => {
     const tasks = await call<{ tasks: unknown[] }>(client, 'list_tasks', {});
     expect(tasks.isError).toBe(false);
     expect(tasks.structured.tasks).toEqual([]);
-    const company = await call<{ records: Row[] }>(client, 'query_records', {
+    const company = await call<Table>(client, 'query_records', {
       object: 'companies',
       filter: { name: 'Kestrel' },
     });
     const notes = await call<{ notes: unknown[] }>(client, 'list_notes', {
       object: 'companies',
-      record_id: company.structured.records[0]?.id,
+      record_id: rows(company.structured)[0]?.id,
     });
     expect(notes.isError).toBe(false);
     expect(notes.structured.notes).toEqual([]);
@@ -135,9 +139,9 @@ describe('an Attio app with fewer scopes', () => {
       const created = await call(narrow, 'create_record', { object: 'companies', values: { name: 'No write' } });
       expect(created.isError).toBe(true);
       expect(created.text).toMatch(/record_permission:read-write/);
-      const read = await call<{ records: Row[] }>(narrow, 'query_records', { object: 'companies', limit: 2 });
+      const read = await call<Table>(narrow, 'query_records', { object: 'companies', limit: 2 });
       expect(read.isError).toBe(false);
-      expect(read.structured.records).toHaveLength(2);
+      expect(rows(read.structured)).toHaveLength(2);
     } finally {
       await narrow.close();
     }

@@ -49,6 +49,42 @@ const TOOLS: Record<string, Row> = {
     invalid: { record_id: 'x' },
   },
   list_tasks: { scope: 'mcp:read', valid: () => ({}), invalid: { limit: 500 } },
+  list_entries: {
+    scope: 'mcp:read',
+    valid: () => ({ list: 'sales_pipeline', view: 'Negotiation', limit: 1 }),
+    invalid: { list: 'sales_pipeline', limit: 0 },
+  },
+  summarize_records: {
+    scope: 'mcp:read',
+    valid: () => ({ object: 'deals', group_by: 'stage', measure: 'value' }),
+    invalid: { object: 'deals', filter: 'open' },
+  },
+  get_value_history: {
+    scope: 'mcp:read',
+    valid: () => ({ list: 'sales_pipeline', record: 'Acme Enterprise license', attribute: 'stage' }),
+    invalid: { object: 'deals', record: 'Acme' },
+  },
+  list_comments: {
+    scope: 'mcp:read',
+    valid: () => ({ object: 'companies', record: acmeId }),
+    invalid: { object: 'companies', record: 7 },
+  },
+  list_meetings: {
+    scope: 'mcp:read',
+    valid: () => ({ object: 'companies', record: acmeId }),
+    invalid: { limit: 0 },
+  },
+  get_call_transcript: {
+    scope: 'mcp:read',
+    valid: () => ({ object: 'companies', record: acmeId }),
+    invalid: { participants: ['alice.johnson@acme.com'], from_turn: 0 },
+  },
+  list_members: { scope: 'mcp:read', valid: () => ({}) },
+  add_comment: {
+    scope: 'mcp:write',
+    valid: () => ({ object: 'companies', record: acmeId, content: 'Policy test comment' }),
+    invalid: { object: 'companies', record: acmeId, content: '' },
+  },
   search: { scope: 'mcp:read', valid: () => ({ query: 'Acme' }), invalid: {} },
   fetch: { scope: 'mcp:read', valid: () => ({ id: `companies/${acmeId}` }), invalid: { id: 1 } },
   whoami: { scope: 'mcp:read', valid: () => ({}) },

@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, openSession } from '../support/session';
+import { rows, type Table } from './attio-table';
 
 /**
  * The Attio tool pack through a real MCP session (the official SDK client, the real Worker in
@@ -8,13 +9,6 @@ import { call, openSession } from '../support/session';
  */
 
 type Row = Record<string, unknown> & { id: string };
-type Records = {
-  records: Row[];
-  where?: Record<string, unknown>;
-  currencies?: Record<string, string>;
-  nextOffset?: number;
-  urlTemplate?: string;
-};
 
 let client: Client;
 beforeAll(async () => {
@@ -34,29 +28,33 @@ async function companyId(name: string): Promise<string> {
 
 describe('query_records answers CRM questions on the first call', () => {
   it('matches a status by title in any case and flattens values: "which deals are in Nurture"', async () => {
-    const { structured, text, isError, result } = await call<Records>(client, 'query_records', {
+    const { structured, text, isError, result } = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: { stage: 'nurture' },
     });
     expect(isError).toBe(false);
-    expect(structured.records).toHaveLength(9); // the demo workspace has nine deals in Nurture
+    expect(rows(structured)).toHaveLength(9); // the demo workspace has nine deals in Nurture
     // The value the filter fixes is stated once, not repeated on every row.
     expect(structured.where).toEqual({ stage: 'Nurture' });
     expect(text).toMatch(/^9 deals where stage = Nurture:\nname \| value \(USD\) \| associated_company \| id\n/);
     // All in one currency: stated once, amounts bare.
     expect(structured.currencies).toEqual({ value: 'USD' });
-    for (const deal of structured.records) {
+    // Fields named once, one row per record, its id last and only there.
+    expect(structured.columns).toEqual(['name', 'value', 'associated_company', 'id']);
+    expect(structured.total).toBe(9);
+    for (const deal of rows(structured)) {
       expect(deal.stage).toBeUndefined();
       expect(deal.value).toEqual(expect.any(Number));
-      expect(deal.associated_company).toEqual({ id: expect.any(String), name: expect.any(String) });
+      expect(deal.associated_company).toEqual(expect.any(String)); // the company's name
+      expect(JSON.stringify(structured).split(deal.id)).toHaveLength(2);
+      expect(text.split(deal.id)).toHaveLength(2);
     }
-    expect(structured.urlTemplate).toMatch(/^https:\/\/app\.attio\.com\/demo-workspace\/deal\/\{id\}\/overview$/);
     // No history metadata: only current values reach the model.
     expect(JSON.stringify(result)).not.toMatch(/active_from|created_by_actor|attribute_type/);
   });
 
   it('combines a currency threshold, a date bound and an excluded status, sorted by value', async () => {
-    const { structured, isError } = await call<Records>(client, 'query_records', {
+    const { structured, isError } = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: {
         $and: [
@@ -68,47 +66,50 @@ describe('query_records answers CRM questions on the first call', () => {
       sorts: [{ attribute: 'value', direction: 'desc' }],
     });
     expect(isError).toBe(false);
-    expect(structured.records.length).toBeGreaterThan(1);
-    const amounts = structured.records.map((d) => d.value as number);
+    expect(rows(structured).length).toBeGreaterThan(1);
+    const amounts = rows(structured).map((d) => d.value as number);
     expect(amounts.every((a) => a > 50_000)).toBe(true);
     expect([...amounts].sort((a, b) => b - a)).toEqual(amounts);
-    for (const deal of structured.records) {
+    for (const deal of rows(structured)) {
       expect(['Won 🎉', 'Lost']).not.toContain(deal.stage);
       expect(String(deal.close_date) < '2027-03-01').toBe(true); // the filter's attributes are shown
     }
   });
 
   it('"technology companies with more than 1,000 employees" with a select and a number', async () => {
-    const { structured } = await call<Records>(client, 'query_records', {
+    const { structured } = await call<Table>(client, 'query_records', {
       object: 'companies',
       filter: { $and: [{ industry: 'Technology' }, { employee_count: { $gt: 1000 } }] },
     });
-    expect(structured.records).toHaveLength(5);
-    expect(structured.records.map((c) => c.name)).toContain('Acme Corp');
+    expect(rows(structured)).toHaveLength(5);
+    expect(rows(structured).map((c) => c.name)).toContain('Acme Corp');
     expect(structured.where).toEqual({ industry: 'Technology' });
-    for (const company of structured.records) {
+    for (const company of rows(structured)) {
       expect(company.employee_count as number).toBeGreaterThan(1000);
     }
   });
 
   it('returns only the fields asked for, and pages with nextOffset', async () => {
-    const first = await call<Records>(client, 'query_records', { object: 'people', fields: ['name'], limit: 5 });
-    expect(first.structured.records).toHaveLength(5);
-    for (const person of first.structured.records) expect(Object.keys(person).sort()).toEqual(['id', 'name']);
+    const first = await call<Table>(client, 'query_records', { object: 'people', fields: ['name'], limit: 5 });
+    expect(rows(first.structured)).toHaveLength(5);
+    for (const person of rows(first.structured)) expect(Object.keys(person).sort()).toEqual(['id', 'name']);
     expect(first.structured.nextOffset).toBe(5);
+    // A cut answer says how many match in all (the seed's 120 people, and any other tests made).
+    expect(first.structured.total).toBeGreaterThanOrEqual(120);
+    expect(first.text).toMatch(new RegExp(`^5 of ${first.structured.total} people:`));
     expect(first.text).toContain('offset 5');
-    const second = await call<Records>(client, 'query_records', {
+    const second = await call<Table>(client, 'query_records', {
       object: 'people',
       fields: ['name'],
       limit: 5,
       offset: 5,
     });
-    const firstIds = new Set(first.structured.records.map((p) => p.id));
-    expect(second.structured.records.some((p) => firstIds.has(p.id))).toBe(false);
+    const firstIds = new Set(rows(first.structured).map((p) => p.id));
+    expect(rows(second.structured).some((p) => firstIds.has(p.id))).toBe(false);
   });
 
   it('follows a path filter: the people at one company', async () => {
-    const { structured, isError } = await call<Records>(client, 'query_records', {
+    const { structured, isError } = await call<Table>(client, 'query_records', {
       object: 'people',
       filter: {
         path: [
@@ -120,18 +121,18 @@ describe('query_records answers CRM questions on the first call', () => {
       fields: ['name', 'company'],
     });
     expect(isError).toBe(false);
-    expect(structured.records.length).toBeGreaterThanOrEqual(3);
-    for (const person of structured.records) expect((person.company as { name: string }).name).toBe('Acme Corp');
+    expect(rows(structured).length).toBeGreaterThanOrEqual(3);
+    for (const person of rows(structured)) expect(person.company).toBe('Acme Corp');
   });
 
   it('filters a reference by a bare record id', async () => {
     const acme = await companyId('Acme Corp');
-    const { structured } = await call<Records>(client, 'query_records', {
+    const { structured } = await call<Table>(client, 'query_records', {
       object: 'deals',
       filter: { associated_company: acme },
     });
-    expect(structured.records.length).toBeGreaterThan(0);
-    for (const deal of structured.records) expect((deal.associated_company as { id: string }).id).toBe(acme);
+    expect(rows(structured).length).toBeGreaterThan(0);
+    for (const deal of rows(structured)) expect(deal.associated_company).toBe('Acme Corp');
   });
 });
 
@@ -190,13 +191,13 @@ describe('mistakes the model can correct from the answer', () => {
 describe('get_record, describe_object, search and ChatGPT’s search/fetch', () => {
   it('get_record names referenced records without expanding them', async () => {
     const acme = await companyId('Acme Corp');
-    const { structured, text } = await call<{ record: Row }>(client, 'get_record', {
+    const { structured, text } = await call<{ record: Row; url: string }>(client, 'get_record', {
       object: 'companies',
       record_id: acme,
     });
     expect(structured.record.name).toBe('Acme Corp');
     expect(structured.record.domains).toEqual(['acme.com']);
-    expect(structured.record.url).toContain(acme);
+    expect(structured.url).toContain(acme); // the id the caller gave, once, in the URL
     const team = structured.record.team as { id: string; name: string }[];
     expect(team.length).toBeGreaterThanOrEqual(3);
     for (const person of team) expect(Object.keys(person).sort()).toEqual(['id', 'name']);
@@ -205,12 +206,13 @@ describe('get_record, describe_object, search and ChatGPT’s search/fetch', () 
 
   it('get_record returns only the chosen fields', async () => {
     const acme = await companyId('Acme Corp');
-    const { structured } = await call<{ record: Row }>(client, 'get_record', {
+    const { structured } = await call<{ record: Row; url: string }>(client, 'get_record', {
       object: 'companies',
       record_id: acme,
       fields: ['employee_count'],
     });
-    expect(structured.record).toEqual({ id: acme, employee_count: 2500, url: expect.any(String) });
+    expect(structured.record).toEqual({ employee_count: 2500 });
+    expect(structured.url).toContain(acme);
   });
 
   it('describe_object lists slugs, types and the valid statuses; with no arguments, objects and lists', async () => {

@@ -193,6 +193,6 @@ describe('the OpenAI Responses API', () => {
     const events = await readEvents(call, (event) => (event.data as { id?: number }).id === 2);
     const answer = events.at(-1)?.data as { result: CallToolResult };
     expect(answer.result.isError).toBeFalsy();
-    expect((answer.result.structuredContent as { records: unknown[] }).records).toHaveLength(3);
+    expect((answer.result.structuredContent as { rows: unknown[] }).rows).toHaveLength(3);
   });
 });

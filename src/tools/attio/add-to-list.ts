@@ -11,13 +11,13 @@ export const addToList = defineTool({
   description:
     'Adds a record to a list (a pipeline such as sales_pipeline), optionally with the entry’s values such as its stage.',
   inputSchema: {
-    list: z.string().min(1).describe('List slug or name'),
+    list: z.string().describe('List slug or name'),
     record_id: attioId('a record'),
     object: z.string().optional().describe("The record's object; default: the list's object"),
     values: entryValues.optional(),
   },
   outputSchema: { entry: Entry },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
     const { list, set, members } = await listSchema(context, input.list);

@@ -84,6 +84,24 @@ export class AttioCatalog {
     );
   }
 
+  /** A list's saved views: titles and ids (an id filters entries as the view does). */
+  views(list: string): Promise<{ id: string; title: string }[]> {
+    return this.cache.remember(`attio:views:${list}`, SCHEMA_TTL_MS, async () =>
+      (await this.attio.listViews(list)).data.map((v) => ({ id: v.id.view_id, title: v.title })),
+    );
+  }
+
+  /** The view with this title (any case) or id, or a `ToolError` listing the list's views. */
+  async view(list: string, name: string): Promise<{ id: string; title: string }> {
+    const views = await this.views(list);
+    const wanted = name.trim().toLowerCase();
+    const found = views.find((v) => v.id === name || v.title.toLowerCase() === wanted);
+    if (found) return found;
+    throw new ToolError(
+      `Unknown view "${name}" of ${list}. Views: ${views.map((v) => `"${v.title}"`).join(', ') || 'none'}.`,
+    );
+  }
+
   attributes(parent: AttributeParent): Promise<AttributeSet> {
     return this.cache.remember(`attio:attributes:${parent.kind}:${parent.slug}`, SCHEMA_TTL_MS, async () => {
       const [{ data }, objects] = await Promise.all([this.attio.attributes(parent), this.objects()]);

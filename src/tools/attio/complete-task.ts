@@ -10,7 +10,7 @@ export const completeTask = defineTool({
   description: 'Marks a task as done (or open again with completed: false).',
   inputSchema: { task_id: attioId('a task'), completed: z.boolean().default(true) },
   outputSchema: { task: Task },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
     const { data } = await context.attio.updateTask(input.task_id, { is_completed: input.completed });

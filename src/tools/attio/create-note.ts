@@ -13,7 +13,7 @@ export const createNote = defineTool({
     content: z.string().min(1).max(20_000).describe('Markdown'),
   },
   outputSchema: { note: Note.pick({ id: true, title: true }) }, // the rest is what the model just wrote
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   scope: 'mcp:write',
   async handler(input, { attio, catalog }: AttioToolContext) {
     const object = await catalog.object(input.object);

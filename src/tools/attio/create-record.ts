@@ -10,7 +10,7 @@ export const createRecord = defineTool({
     'Creates a company, person, deal or custom-object record. Use upsert_record instead when the record may already exist (same domain or email).',
   inputSchema: { object: objectInput, values: recordValuesInput },
   outputSchema: recordWriteOutput,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
     const { target, set, values: prepared } = await prepareWrite(context, input.object, input.values);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
-import { LinkedRecord, memberId, Task, taskLine, viewTask } from './task-view';
+import { LinkedRecord, memberId, taskLine, viewTask } from './task-view';
 
 export const createTask = defineTool({
   name: 'create_task',
@@ -14,13 +14,13 @@ export const createTask = defineTool({
       .string()
       .refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), 'Expected an ISO date')
       .optional()
-      .describe('ISO date (midnight UTC) or date-time, e.g. 2026-12-11 or 2026-12-11T17:00:00Z'),
-    assignees: z.array(z.string()).max(10).optional().describe('Workspace member emails or names'),
+      .describe('e.g. 2026-12-11 or 2026-12-11T17:00:00Z'),
+    assignees: z.array(z.string()).max(10).optional().describe('Member emails or names'),
     linked_records: z.array(LinkedRecord).max(10).optional().describe('e.g. [{"object":"companies","id":"…"}]'),
   },
   // Only what the model did not write itself: the id, the deadline as stored, the assignees' names.
-  outputSchema: { task: Task.pick({ id: true, deadline: true, assignees: true }) },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  outputSchema: { task: z.looseObject({ id: z.string() }).describe('id, deadline, assignees') },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
     const members = await context.catalog.members();

@@ -9,14 +9,14 @@ export const deleteRecord = defineTool({
   name: 'delete_record',
   title: 'Delete a CRM record',
   description:
-    'Permanently deletes one record, with its notes and list entries. The user is asked to confirm when the client supports it; otherwise the call must pass confirm: true after the user said yes in the conversation.',
+    'Permanently deletes a record, its notes and list entries. Asks the user when the client can; else pass confirm: true only after the user said yes.',
   inputSchema: {
     object: objectInput,
     record_id: attioId('a record'),
-    confirm: z.boolean().optional().describe('Set true only after the user explicitly agreed to delete this record'),
+    confirm: z.boolean().optional(),
   },
   outputSchema: { object: z.string(), deleted: z.boolean(), id: z.string(), name: z.string().nullable() },
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   scope: 'mcp:write',
   asksUser: true,
   async handler(input, context: AttioToolContext) {

@@ -35,19 +35,20 @@ function line(a: z.infer<typeof Attribute>): string {
 
 export const describeObject = defineTool({
   name: 'describe_object',
-  title: 'Describe an object or list',
+  title: 'Describe an object',
   description:
-    'The attributes of an object or list, compactly: slug, type, and the valid titles of selects and statuses. Call with no arguments to see which objects and lists exist. Slugs are what filters, fields and values use (e.g. email_addresses, not "email").',
+    'The attributes of an object or list (slug, type, valid select and status titles; a list\'s saved views too); with no arguments, the objects and lists. Filters and values use slugs (email_addresses, not "email").',
   inputSchema: {
-    object: z.string().min(1).optional().describe('Object slug, e.g. deals'),
-    list: z.string().min(1).optional().describe('List slug, e.g. sales_pipeline (instead of object)'),
+    object: z.string().optional().describe('Object slug, e.g. deals'),
+    list: z.string().optional().describe('Or a list slug, e.g. sales_pipeline'),
   },
   outputSchema: {
-    objects: z.array(z.object({ slug: z.string(), name: z.string() })).optional(),
-    lists: z.array(z.object({ slug: z.string(), name: z.string(), parentObjects: z.array(z.string()) })).optional(),
-    attributes: z.array(Attribute).optional(),
+    objects: z.array(z.unknown()).optional(),
+    lists: z.array(z.unknown()).optional(),
+    attributes: z.array(z.unknown()).optional().describe('slug, type, flags, choices, targets'),
+    views: z.array(z.string()).optional(),
   },
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: true },
   scope: 'mcp:read',
   async handler({ object, list }, { catalog }: AttioToolContext) {
     if (object && list) throw new ToolError('Give either object or list, not both.');
@@ -67,10 +68,17 @@ export const describeObject = defineTool({
     const parent = object
       ? { kind: 'objects' as const, slug: (await catalog.object(object)).slug }
       : { kind: 'lists' as const, slug: (await catalog.list(list ?? '')).slug };
-    const attributes = (await catalog.attributes(parent)).attributes.map(compact);
+    const [set, views] = await Promise.all([
+      catalog.attributes(parent),
+      parent.kind === 'lists' ? catalog.views(parent.slug) : undefined,
+    ]);
+    const attributes = set.attributes.map(compact);
+    const titles = views?.map((v) => v.title);
     return {
-      structured: { attributes },
-      text: `${parent.slug} attributes:\n${attributes.map(line).join('\n')}`,
+      structured: { attributes, ...(titles ? { views: titles } : {}) },
+      text: `${parent.slug} attributes:\n${attributes.map(line).join('\n')}${
+        titles ? `\nViews: ${titles.map((t) => `"${t}"`).join(', ') || 'none'}.` : ''
+      }`,
     };
   },
 });

@@ -17,7 +17,7 @@ export const fetchRecord = defineTool({
     url: z.string(),
     metadata: z.object({ object: z.string() }),
   },
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: true },
   scope: 'mcp:read',
   async handler({ id }, context: AttioToolContext) {
     const [objectName, recordId, ...rest] = id.split('/');

@@ -3,20 +3,20 @@ import { defineTool } from '../../mcp/tool';
 import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
 import { attioId } from './ids';
-import { RecordView, recordDetails, viewRecords } from './records';
+import { recordDetails, viewRecords } from './records';
 
 export const getRecord = defineTool({
   name: 'get_record',
   title: 'Get a CRM record',
   description:
-    'One record with its current values, flattened (selects as titles, currencies as "USD 50,000", referenced records as {id, name}). Ask for fields to keep the answer short; default: every attribute that has a value.',
+    'One record\'s current values, flattened (selects as titles, currencies as "USD 50,000", references as {id, name}), and its web URL. Default: every attribute with a value.',
   inputSchema: {
-    object: z.string().min(1).describe('Object slug: companies, people, deals, …'),
-    record_id: attioId('a record').describe('The record id (from search_records or query_records)'),
-    fields: z.array(z.string()).max(40).optional().describe('Attribute slugs to return'),
+    object: z.string().describe('Object slug, e.g. deals'),
+    record_id: attioId('a record'),
+    fields: z.array(z.string()).max(40).optional(),
   },
-  outputSchema: { object: z.string(), record: RecordView },
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  outputSchema: { record: z.record(z.string(), z.unknown()), url: z.string().optional() },
+  annotations: { readOnlyHint: true },
   scope: 'mcp:read',
   async handler({ object: objectName, record_id, fields: asked }, context: AttioToolContext) {
     const object = await context.catalog.object(objectName);
@@ -28,9 +28,11 @@ export const getRecord = defineTool({
       : set.attributes.map((a) => a.slug).filter((slug) => slug !== 'record_id' && data.values[slug]?.length);
     const [record] = await viewRecords(context, set, [data], fields);
     if (!record) throw new Error('unreachable: one record in, one view out');
+    // The caller gave the id: the answer does not repeat it (the URL holds it too).
+    const { id: _id, url, ...values } = record;
     return {
-      structured: { object: object.slug, record },
-      text: `${object.singular}:\n${recordDetails(record, fields)}${record.url ? `\nweb: ${record.url}` : ''}`,
+      structured: { record: values, ...(url ? { url } : {}) },
+      text: `${object.singular}:\n${recordDetails(values, fields)}${url ? `\nweb: ${url}` : ''}`,
     };
   },
 });

@@ -6,14 +6,14 @@ import type { AttioToolContext } from './context';
 export const health = defineTool({
   name: 'health',
   title: 'Connection health',
-  description: 'Checks that Attio answers and that this connection’s access is still active, with the round-trip time.',
+  description: 'Checks that Attio answers and this connection’s access is active, with the round-trip time.',
   inputSchema: {},
   outputSchema: {
     attio: z.enum(['ok', 'access_revoked', 'unavailable']),
     latencyMs: z.number(),
     workspace: z.string(),
   },
-  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: true, idempotentHint: true },
   scope: 'mcp:read',
   async handler(_input, { attio, workspace }: AttioToolContext) {
     const started = Date.now();

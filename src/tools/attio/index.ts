@@ -1,5 +1,7 @@
 import type { AnyToolDefinition } from '../../mcp/tool';
+import { addComment } from './add-comment';
 import { addToList } from './add-to-list';
+import { getCallTranscript } from './call-transcript';
 import { completeTask } from './complete-task';
 import type { AttioToolContext } from './context';
 import { createNote } from './create-note';
@@ -10,14 +12,20 @@ import { describeObject } from './describe-object';
 import { fetchRecord } from './fetch';
 import { getRecord } from './get-record';
 import { health } from './health';
+import { listComments } from './list-comments';
+import { listEntries } from './list-entries';
+import { listMeetings } from './list-meetings';
+import { listMembers } from './list-members';
 import { listNotes } from './list-notes';
 import { listTasks } from './list-tasks';
 import { queryRecords } from './query-records';
 import { search } from './search';
 import { searchRecords } from './search-records';
+import { summarizeRecords } from './summarize-records';
 import { updateListEntry } from './update-list-entry';
 import { updateRecord } from './update-record';
 import { upsertRecord } from './upsert-record';
+import { getValueHistory } from './value-history';
 import { whoami } from './whoami';
 
 /**
@@ -31,8 +39,15 @@ export const attioTools: AnyToolDefinition<AttioToolContext>[] = [
   queryRecords,
   getRecord,
   describeObject,
+  listEntries,
+  summarizeRecords,
+  getValueHistory,
   listNotes,
   listTasks,
+  listComments,
+  listMeetings,
+  getCallTranscript,
+  listMembers,
   // write
   createRecord,
   updateRecord,
@@ -41,6 +56,7 @@ export const attioTools: AnyToolDefinition<AttioToolContext>[] = [
   createNote,
   createTask,
   completeTask,
+  addComment,
   addToList,
   updateListEntry,
   // ChatGPT connectors and deep research

@@ -4,14 +4,9 @@ import type { AttributeSet } from './catalog';
 import type { AttioToolContext } from './context';
 import { type CompactValue, flattenValues } from './values';
 
-export const Entry = z.object({
-  id: z.string(),
-  list: z.string(),
-  recordId: z.string(),
-  object: z.string(),
-  values: z.record(z.string(), z.unknown()),
-});
-type Entry = z.infer<typeof Entry>;
+/** An entry as write tools answer it: id, list, recordId, object, values. */
+export const Entry = z.looseObject({ id: z.string() });
+type Entry = { id: string; list: string; recordId: string; object: string; values: Record<string, CompactValue> };
 
 export async function viewEntry(
   entry: AttioEntry,
@@ -47,4 +42,4 @@ export async function listSchema(context: AttioToolContext, name: string) {
 
 export const entryValues = z
   .record(z.string(), z.unknown())
-  .describe('List attribute slug → value, e.g. {"stage":"Qualified","priority":"High"}; see describe_object with list');
+  .describe('List attribute slug → value, e.g. {"stage":"Qualified"}');

@@ -5,15 +5,15 @@ import { MAX_NOTE_CHARS, Note, parent, viewNote } from './note-view';
 
 export const listNotes = defineTool({
   name: 'list_notes',
-  title: 'List the notes of a record',
+  title: 'List notes',
   description: `The notes on one record, oldest first, each cut at ${MAX_NOTE_CHARS} characters.`,
   inputSchema: {
     ...parent,
     limit: z.number().int().min(1).max(50).default(10),
-    offset: z.number().int().min(0).default(0),
+    offset: z.number().int().min(0).max(1e5).default(0),
   },
   outputSchema: { notes: z.array(Note), nextOffset: z.number().optional() },
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: true },
   scope: 'mcp:read',
   async handler(input, { attio, catalog }: AttioToolContext) {
     const object = await catalog.object(input.object);

@@ -8,14 +8,14 @@ export const listTasks = defineTool({
   title: 'List tasks',
   description: 'Tasks, newest first: all, or those of one assignee, one linked record, open or completed.',
   inputSchema: {
-    completed: z.boolean().optional().describe('true: only completed; false: only open'),
-    assignee: z.string().optional().describe('A member email or name'),
+    completed: z.boolean().optional(),
+    assignee: z.string().optional().describe('Member email'),
     linked_record: LinkedRecord.optional(),
     limit: z.number().int().min(1).max(50).default(20),
-    offset: z.number().int().min(0).default(0),
+    offset: z.number().int().min(0).max(1e5).default(0),
   },
   outputSchema: { tasks: z.array(Task), nextOffset: z.number().optional() },
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: true },
   scope: 'mcp:read',
   async handler(input, context: AttioToolContext) {
     const query: Record<string, string> = {

@@ -6,15 +6,13 @@ import { compactTimestamp, cut } from './values';
 /** A note's text is cut here in lists; the full note is in Attio at the record's URL. */
 export const MAX_NOTE_CHARS = 2_000;
 
-export const Note = z.object({
-  id: z.string(),
-  title: z.string(),
-  content: z.string(),
-  createdAt: z.string(),
-  author: z.string().nullable(),
-});
+/** A note as tools answer it: id, title, content, createdAt, author. */
+export const Note = z.looseObject({ id: z.string(), title: z.string() });
 
-export function viewNote(note: AttioNote, members: Map<string, string>): z.infer<typeof Note> {
+export function viewNote(
+  note: AttioNote,
+  members: Map<string, string>,
+): { id: string; title: string; content: string; createdAt: string; author: string | null } {
   const authorId = note.created_by_actor.id;
   return {
     id: note.id.note_id,
@@ -26,6 +24,6 @@ export function viewNote(note: AttioNote, members: Map<string, string>): z.infer
 }
 
 export const parent = {
-  object: z.string().min(1).describe('Object slug of the record: companies, people, deals, …'),
-  record_id: attioId('a record').describe('The record the note is on'),
+  object: z.string().describe('Object slug, e.g. deals'),
+  record_id: attioId('a record'),
 };

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import type { AttioToolContext } from './context';
-import { RecordView } from './records';
 import { toWriteValues } from './values';
 
 export const recordValuesInput = z
   .record(z.string(), z.unknown())
   .refine((v) => Object.keys(v).length > 0, 'Give at least one value.')
   .describe(
-    'Attribute slug → plain value: text, number, "2027-03-01", a select or status title, a currency amount (50000), a record id for a reference, an email or name for an owner, a list for multi-value attributes. E.g. {"name":"Acme renewal","stage":"Lead","value":50000,"associated_company":"<company id>"}',
+    'Slug → plain value (status title, amount, record id, owner email, lists for multi-values), e.g. {"stage":"Lead","value":50000}',
   );
-export const objectInput = z.string().min(1).describe('Object slug: companies, people, deals, …');
-export const recordWriteOutput = { object: z.string(), record: RecordView };
+export const objectInput = z.string().describe('Object slug, e.g. deals');
+/** The record as stored after the write; its id only when the caller did not give it. */
+export const recordWriteOutput = { record: z.looseObject({ id: z.string().optional() }) };
 
 /** Shared by the record write tools. Resolves the object, its attributes and members, and converts the values to Attio's write shapes. */
 export async function prepareWrite(context: AttioToolContext, objectName: string, given: Record<string, unknown>) {

@@ -14,6 +14,8 @@ const DEFAULT_FIELDS: Record<string, string[]> = {
   deals: ['name', 'stage', 'value', 'associated_company'],
 };
 
+const LIST_DEFAULT_TYPES = new Set(['status', 'actor-reference', 'currency', 'number', 'date', 'record-reference']);
+
 /** A record as tools answer it: id, web URL, and the chosen fields flattened. */
 export const RecordView = z.looseObject({ id: z.string(), url: z.string().optional() });
 export type RecordView = { id: string; url?: string } & { [field: string]: CompactValue | undefined };
@@ -30,11 +32,14 @@ export function chooseFields(
 ) {
   if (asked?.length) return [...new Set(asked)];
   const defaults =
-    DEFAULT_FIELDS[set.parent.slug]?.filter((slug) => set.bySlug.has(slug)) ??
-    set.attributes
-      .filter((a) => a.writable && a.slug !== 'record_id')
-      .slice(0, 4)
-      .map((a) => a.slug);
+    (set.parent.kind === 'objects' ? DEFAULT_FIELDS[set.parent.slug] : undefined)?.filter((slug) =>
+      set.bySlug.has(slug),
+    ) ??
+    (set.parent.kind === 'lists'
+      ? // What a pipeline is about: its stage, owner, amounts and dates, not its free-text notes.
+        set.attributes.filter((a) => a.writable && LIST_DEFAULT_TYPES.has(a.type)).slice(0, 6)
+      : set.attributes.filter((a) => a.writable && a.slug !== 'record_id').slice(0, 4)
+    ).map((a) => a.slug);
   const isFixed = (slug: string) => [...fixed.keys()].some((key) => key === slug || key.startsWith(`${slug}.`));
   return [...new Set([...defaults, ...mentioned])].filter((slug) => !isFixed(slug));
 }
@@ -130,40 +135,111 @@ async function resolveNames(
 }
 
 /**
- * Lists share one web URL pattern (`…/deal/{id}/overview`) instead of repeating a URL per row:
- * a URL costs the model more tokens than the rest of a typical row. Rows keep their own URL
- * only when they do not all follow one pattern.
+ * A list answer, compactly: each field named once (`columns`), then one row of values per record
+ * with its id last, so an id appears once and no key is repeated per row. References show the
+ * referenced record's name (get_record gives its id).
  */
-export function factorUrls(views: RecordView[]): { records: RecordView[]; urlTemplate?: string } {
-  const first = views[0];
-  if (!first?.url?.includes(first.id)) return { records: views };
-  const template = first.url.replace(first.id, '{id}');
-  if (!views.every((v) => v.url === template.replace('{id}', v.id))) return { records: views };
-  return { records: views.map(({ url: _url, ...rest }) => rest as RecordView), urlTemplate: template };
+export const TableOutput = {
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.unknown())),
+};
+
+/** A table of records or entries, with how many match in all and how to get the next page. */
+export const RecordTableOutput = {
+  ...TableOutput,
+  total: z.number().describe('Matches in all'),
+  totalIsLowerBound: z.boolean().optional(),
+  nextOffset: z.number().optional(),
+  where: z.unknown().optional().describe('Values fixed for every row'),
+  currencies: z.unknown().optional(),
+};
+export interface Table {
+  columns: string[];
+  rows: unknown[][];
+}
+
+export function toTable(views: readonly RecordView[], fields: readonly string[]): Table {
+  const shown = fields.filter((slug) => views.some((view) => view[slug] !== undefined));
+  return {
+    columns: [...shown, 'id'],
+    rows: views.map((view) => [...shown.map((slug) => cellValue(view[slug])), view.id]),
+  };
+}
+
+function cellValue(value: CompactValue | undefined): unknown {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(cellValue);
+  if (value !== null && typeof value === 'object') return value.name ?? value.id;
+  return value;
 }
 
 /**
- * The short text form: a table, one row per record, the record id last. A header names each
- * field once instead of on every row; references show their name (ids are in the structured
- * content).
+ * Columns whose value is the same on every row (a view's stage, say) are said once instead of on
+ * each row: they move to `same`, like the values a filter fixes.
  */
-export function recordLines(
-  views: readonly RecordView[],
-  fields: readonly string[],
-  currencies: Readonly<Record<string, string>> = {},
-): string {
-  const shown = fields.filter((slug) => views.some((view) => view[slug] !== undefined));
-  const cell = (value: CompactValue | undefined) => show(value).replace(/[|\n]/g, ' ');
-  const header = shown.map((slug) => (currencies[slug] ? `${slug} (${currencies[slug]})` : slug));
-  const rows = views.map((view) => [...shown.map((slug) => cell(view[slug])), view.id].join(' | '));
-  return [[...header, 'id'].join(' | '), ...rows].join('\n');
+export function factorConstantColumns(
+  table: Table,
+  keep: readonly string[],
+): { table: Table; same: Record<string, unknown> } {
+  const same: Record<string, unknown> = {};
+  if (table.rows.length < 3) return { table, same };
+  const drop = table.columns.flatMap((column, i) => {
+    if (keep.includes(column)) return [];
+    const first = JSON.stringify(table.rows[0]?.[i]);
+    const constant = table.rows[0]?.[i] !== null && table.rows.every((row) => JSON.stringify(row[i]) === first);
+    if (constant) same[column] = table.rows[0]?.[i];
+    return constant ? [i] : [];
+  });
+  return {
+    table: {
+      columns: table.columns.filter((_, i) => !drop.includes(i)),
+      rows: table.rows.map((row) => row.filter((_, i) => !drop.includes(i))),
+    },
+    same,
+  };
+}
+
+/** The text form of a table: a header (currencies stated once), then one line per row. */
+export function tableText(table: Table, currencies: Readonly<Record<string, string>> = {}): string {
+  const cell = (value: unknown): string =>
+    value === null || value === undefined
+      ? '—'
+      : Array.isArray(value)
+        ? value.map(cell).join(', ')
+        : String(value).replace(/[|\n]/g, ' ');
+  const header = table.columns.map((slug) => (currencies[slug] ? `${slug} (${currencies[slug]})` : slug));
+  return [header.join(' | '), ...table.rows.map((row) => row.map(cell).join(' | '))].join('\n');
+}
+
+/** Attio has no count: a cut answer pages on through the rest (500 at a time) to say how many match, up to this bound. */
+export const COUNT_BOUND = 1_000;
+
+export async function countMatches(
+  page: (offset: number, limit: number) => Promise<readonly unknown[]>,
+  from: number,
+): Promise<{ total: number; atLeast: boolean }> {
+  let counted = 0;
+  for (;;) {
+    const limit = Math.min(500, COUNT_BOUND - counted);
+    if (limit <= 0) return { total: from + counted, atLeast: true };
+    const rows = await page(from + counted, limit);
+    counted += rows.length;
+    if (rows.length < limit) return { total: from + counted, atLeast: false };
+  }
+}
+
+/** "20 of 57 deals", "9 deals", "20 of at least 1020 deals". */
+export function countLabel(shown: number, offset: number, count: { total: number; atLeast: boolean }, noun: string) {
+  if (!count.atLeast && count.total === offset + shown && offset === 0) return `${shown} ${noun}`;
+  const range = offset ? `${offset + 1}–${offset + shown}` : String(shown);
+  return `${range} of ${count.atLeast ? 'at least ' : ''}${count.total} ${noun}`;
 }
 
 /** One record, one `field: value` per line: for details, where a table of one row reads badly. */
-export function recordDetails(view: RecordView, fields: readonly string[]): string {
+export function recordDetails(view: Partial<RecordView>, fields: readonly string[]): string {
   return [
     ...fields.filter((slug) => view[slug] !== undefined).map((slug) => `${slug}: ${show(view[slug])}`),
-    `id: ${view.id}`,
+    ...(view.id ? [`id: ${view.id}`] : []),
   ].join('\n');
 }
 
@@ -174,7 +250,10 @@ function show(value: CompactValue | undefined): string {
   return String(value);
 }
 
-/** The answer to a write: the record's name and the fields that were written, as stored now. */
+/**
+ * The answer to a write: the record's name and the fields that were written, as stored now. The
+ * id is given only when the caller did not pass it (a record created or found by upsert).
+ */
 export async function writtenRecord(
   context: AttioToolContext,
   set: AttributeSet,
@@ -182,12 +261,15 @@ export async function writtenRecord(
   record: AttioRecord,
   written: readonly string[],
   verb: string,
+  knownId?: string,
 ) {
   const fields = [...new Set(['name', ...written])].filter((slug) => set.bySlug.has(slug));
   const [view] = await viewRecords(context, set, [record], fields);
   if (!view) throw new Error('unreachable: one record in, one view out');
+  const { url: _url, id, ...values } = view;
+  const shown = knownId === id ? values : { ...values, id };
   return {
-    structured: { object: object.slug, record: view },
-    text: `${verb} ${object.singular.toLowerCase()}:\n${recordDetails(view, fields)}`,
+    structured: { record: shown },
+    text: `${verb} ${object.singular.toLowerCase()}:\n${recordDetails(shown, fields)}`,
   };
 }

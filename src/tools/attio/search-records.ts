@@ -49,20 +49,15 @@ export const searchRecords = defineTool({
   name: 'search_records',
   title: 'Search CRM records',
   description:
-    'Finds records by name, email address or domain (fuzzy, like Attio’s search box), in every object of the workspace unless objects are named. Returns ids and names; use query_records to filter by other attributes and get_record for details. Attio’s search index lags: a record created seconds ago may not be found yet.',
+    'Finds records by name, email or domain (fuzzy, like Attio’s search box) in every object unless objects are named. Returns ids. Attio’s index lags: a record created seconds ago may be missing.',
   inputSchema: {
-    query: z.string().trim().min(1).max(200).describe('Words to look for: a name, an email address or a domain'),
-    objects: z
-      .array(z.string().min(1))
-      .min(1)
-      .max(10)
-      .optional()
-      .describe("Object slugs to search, e.g. ['people'] (default: all of the workspace's objects)"),
-    limit: z.number().int().min(1).max(25).default(10).describe('At most this many results (1–25, default 10)'),
+    query: z.string().trim().min(1).max(200).describe('A name, email address or domain'),
+    objects: z.array(z.string()).min(1).max(10).optional().describe('Object slugs, e.g. ["people"]'),
+    limit: z.number().int().min(1).max(25).default(10),
   },
   // No per-result URL: ids are what the next call needs, and get_record gives the URL.
-  outputSchema: { results: z.array(SearchResult.omit({ url: true })) },
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  outputSchema: { results: z.array(z.looseObject({ id: z.string(), name: z.string() })) },
+  annotations: { readOnlyHint: true },
   scope: 'mcp:read',
   async handler({ query, objects, limit }, context: AttioToolContext) {
     const results = (await searchHits(context, { query, objects, limit })).map(({ url: _url, ...hit }) => hit);

@@ -13,11 +13,10 @@ import { searchHits } from './search-records';
 export const search = defineTool({
   name: 'search',
   title: 'Search the CRM (ChatGPT)',
-  description:
-    'Searches the records of every object in Attio (companies, people, …) by name, email address or domain. Returns ids to pass to fetch. Records created seconds ago may not be found yet.',
+  description: 'Searches Attio records (companies, people, …) by name, email or domain. Returns ids for fetch.',
   inputSchema: { query: z.string().trim().min(1).max(200).describe('A name, email address or domain') },
   outputSchema: { results: z.array(z.object({ id: z.string(), title: z.string(), url: z.string() })) },
-  annotations: { readOnlyHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: true },
   scope: 'mcp:read',
   async handler({ query }, context: AttioToolContext) {
     const hits = await searchHits(context, { query, limit: 10 });

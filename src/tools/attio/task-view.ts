@@ -5,16 +5,18 @@ import type { AttioToolContext } from './context';
 import { attioId } from './ids';
 import { compactTimestamp } from './values';
 
-export const Task = z.object({
-  id: z.string(),
-  content: z.string(),
-  deadline: z.string().nullable(),
-  completed: z.boolean(),
-  assignees: z.array(z.string()),
-  linkedRecords: z.array(z.object({ object: z.string(), id: z.string() })),
-});
+/** A task as tools answer it: id, content, deadline, completed, assignees (names), linkedRecords. */
+export const Task = z.looseObject({ id: z.string(), content: z.string() });
+type TaskView = {
+  id: string;
+  content: string;
+  deadline: string | null;
+  completed: boolean;
+  assignees: string[];
+  linkedRecords: { object: string; id: string }[];
+};
 
-export async function viewTask(task: AttioTask, { catalog }: AttioToolContext): Promise<z.infer<typeof Task>> {
+export async function viewTask(task: AttioTask, { catalog }: AttioToolContext): Promise<TaskView> {
   const [members, objects] = await Promise.all([catalog.members(), catalog.objects()]);
   const slugById = new Map(objects.map((o) => [o.id, o.slug]));
   return {
@@ -30,7 +32,7 @@ export async function viewTask(task: AttioTask, { catalog }: AttioToolContext): 
   };
 }
 
-export function taskLine(t: z.infer<typeof Task>): string {
+export function taskLine(t: TaskView): string {
   const details = [
     t.deadline && `due ${t.deadline.slice(0, 10)}`,
     t.assignees.length && `for ${t.assignees.join(', ')}`,
@@ -46,4 +48,4 @@ export function memberId(lookup: Map<string, string>, who: string): string {
   return id;
 }
 
-export const LinkedRecord = z.object({ object: z.string().min(1), id: attioId('a record') });
+export const LinkedRecord = z.object({ object: z.string(), id: attioId('a record') });

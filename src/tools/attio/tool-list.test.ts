@@ -8,7 +8,7 @@ import { ToolScopes } from '../../mcp/tool-scopes';
 import { attioTools } from '.';
 
 /** What a client reads once per session: the pack's `tools/list`, counted as the bench counts it (o200k). */
-export const TOOL_LIST_BUDGET = 7_000;
+const TOOL_LIST_BUDGET = 7_000;
 
 async function listTools() {
   const server = new McpServer({ name: 'budget', version: '0' });

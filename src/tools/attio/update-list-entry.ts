@@ -7,17 +7,17 @@ import { toWriteValues } from './values';
 
 export const updateListEntry = defineTool({
   name: 'update_list_entry',
-  title: 'Update a list entry (move its stage)',
+  title: 'Update a list entry',
   description:
-    'Changes a list entry’s values, e.g. moves a deal to another stage of the sales pipeline. Name the entry by entry_id, or by record_id when the record is in the list once.',
+    'Changes a list entry’s values, e.g. moves a deal to another pipeline stage. Name it by entry_id, or by record_id when the record is in the list once.',
   inputSchema: {
-    list: z.string().min(1).describe('List slug or name'),
+    list: z.string().describe('List slug or name'),
     entry_id: attioId('a list entry').optional(),
     record_id: attioId('a record').optional().describe('Instead of entry_id: the record whose entry to change'),
     values: entryValues.refine((v) => Object.keys(v).length > 0, 'Give at least one value.'),
   },
   outputSchema: { entry: Entry },
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
     const { list, set, members } = await listSchema(context, input.list);

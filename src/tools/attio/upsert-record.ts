@@ -13,16 +13,16 @@ import { writtenRecord } from './records';
  */
 export const upsertRecord = defineTool({
   name: 'upsert_record',
-  title: 'Create or update a CRM record',
+  title: 'Upsert a record',
   description:
-    'Updates the record whose unique matching attribute has the given value (e.g. companies by domains, people by email_addresses), or creates it. Single values are overwritten; values of multi-value attributes (domains, emails, team, …) are added to the existing ones, never removed. Safe to repeat.',
+    'Updates the record whose unique matching_attribute has the given value (companies by domains, people by email_addresses), or creates it. Multi-value attributes: values added to the existing ones, never removed. Safe to repeat.',
   inputSchema: {
     object: objectInput,
-    matching_attribute: z.string().min(1).describe('A unique attribute slug, e.g. domains or email_addresses'),
-    values: recordValuesInput.describe('Must include a value for matching_attribute'),
+    matching_attribute: z.string(),
+    values: recordValuesInput,
   },
   outputSchema: recordWriteOutput,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   scope: 'mcp:write',
   async handler(input, context: AttioToolContext) {
     const { target, set, values: prepared } = await prepareWrite(context, input.object, input.values);

@@ -112,6 +112,14 @@ export function compactTimestamp(value: string): string {
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 19)}Z`;
 }
 
+/** When something happened, to the minute, in UTC: "2025-11-05 09:12" (a date alone at midnight). */
+export function shortTime(value: string): string {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) return value;
+  const iso = at.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 export function cut(text: string, max = MAX_TEXT_CHARS): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -8,8 +8,8 @@ export const whoami = defineTool({
   description: 'The Attio workspace and workspace member this connection acts as, and the permissions granted to it.',
   inputSchema: {},
   outputSchema: {
-    workspace: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
-    member: z.object({ id: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable() }),
+    workspace: z.looseObject({ name: z.string() }),
+    member: z.looseObject({ email: z.string().nullable() }),
     scopes: z.array(z.string()),
   },
   annotations: { readOnlyHint: true, openWorldHint: false },
