@@ -22,7 +22,9 @@ import { startStack } from './lib/stack.ts';
 import { Stopper } from './lib/stopper.ts';
 
 const EMAIL = 'demo@example.com';
-const TOKEN_GOAL = 5_000;
+const TOKEN_GOAL = 7_500;
+/** tools/list for the whole Attio pack, sent once per session. */
+const TOOL_LIST_GOAL = 7_000;
 
 // ---------------------------------------------------------------------------------------------
 // Raw Attio REST, for the oracles.
@@ -50,6 +52,19 @@ interface RawNote {
   content_plaintext: string;
   parent_object: string;
   parent_record_id: string;
+}
+interface RawMeeting {
+  id: { meeting_id: string };
+  title: string;
+  start: { datetime: string };
+}
+interface RawRecording {
+  id: { call_recording_id: string };
+  status: string;
+}
+interface RawSegment {
+  speech: string;
+  speaker: { name: string };
 }
 interface RawTask {
   id: { task_id: string };
@@ -163,7 +178,11 @@ interface Question {
   run(ctx: Context): Promise<Verdict>;
 }
 
-type Records = { records: { id: string; name?: unknown }[]; nextOffset?: number };
+/** A list answer: fields named once (`columns`), one row of values per record, its id last. */
+type Table = { columns: string[]; rows: unknown[][]; nextOffset?: number };
+type Row = Record<string, unknown> & { id: string };
+const rowsOf = (table: Table): Row[] =>
+  table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]])) as Row);
 type SearchResults = { results: { id: string; object: string; name: string }[] };
 
 const sameSet = (a: Iterable<string>, b: Iterable<string>): boolean => {
@@ -193,9 +212,9 @@ const questions: Question[] = [
   {
     ask: 'Which deals are in Nurture?',
     async run({ call, attio }) {
-      const answer = await call<Records>('query_records', { object: 'deals', filter: { stage: 'Nurture' } });
+      const answer = await call<Table>('query_records', { object: 'deals', filter: { stage: 'Nurture' } });
       const oracle = (await attio.all('deals')).filter((d) => titleOf(d, 'stage') === 'Nurture');
-      const names = answer.records.map((r) => String(r.name));
+      const names = rowsOf(answer).map((r) => String(r.name));
       return {
         ...compareSets(
           'deals',
@@ -211,7 +230,7 @@ const questions: Question[] = [
   {
     ask: 'Open deals over $50k closing before March 2027',
     async run({ call, attio }) {
-      const answer = await call<Records>('query_records', {
+      const answer = await call<Table>('query_records', {
         object: 'deals',
         filter: {
           $and: [
@@ -228,7 +247,7 @@ const questions: Question[] = [
       return {
         ...compareSets(
           'deals',
-          answer.records.map((r) => r.id),
+          rowsOf(answer).map((r) => r.id),
           oracle.map(idOf),
           answer.nextOffset !== undefined,
         ),
@@ -240,7 +259,7 @@ const questions: Question[] = [
   {
     ask: 'Technology companies with more than 1,000 employees',
     async run({ call, attio }) {
-      const answer = await call<Records>('query_records', {
+      const answer = await call<Table>('query_records', {
         object: 'companies',
         filter: { $and: [{ industry: 'Technology' }, { employee_count: { $gt: 1000 } }] },
       });
@@ -250,7 +269,7 @@ const questions: Question[] = [
       return {
         ...compareSets(
           'companies',
-          answer.records.map((r) => r.id),
+          rowsOf(answer).map((r) => r.id),
           oracle.map(idOf),
           answer.nextOffset !== undefined,
         ),
@@ -262,31 +281,27 @@ const questions: Question[] = [
   {
     ask: 'The biggest open deal and its company',
     async run({ call, attio }) {
-      const answer = await call<{ records: { id: string; associated_company?: { id: string; name: string } }[] }>(
-        'query_records',
-        {
-          object: 'deals',
-          filter: { $not: { stage: { $in: ['Won', 'Lost'] } } },
-          sorts: [{ attribute: 'value', direction: 'desc' }],
-          limit: 1,
-        },
-      );
+      const answer = await call<Table>('query_records', {
+        object: 'deals',
+        filter: { $not: { stage: { $in: ['Won', 'Lost'] } } },
+        sorts: [{ attribute: 'value', direction: 'desc' }],
+        limit: 1,
+      });
       const open = (await attio.all('deals')).filter((d) => !isClosed(d));
       const top = Math.max(...open.map((d) => numberOf(d, 'value') ?? Number.NEGATIVE_INFINITY));
       const biggest = open.filter((d) => numberOf(d, 'value') === top);
       const companies = await attio.all('companies');
-      const deal = answer.records[0];
+      const [deal, ...more] = rowsOf(answer);
       const oracleDeal = biggest.find((d) => idOf(d) === deal?.id);
       const companyId = oracleDeal ? refsOf(oracleDeal, 'associated_company')[0] : undefined;
       const company = companies.find((c) => idOf(c) === companyId);
       const companyName = company ? textOf(company, 'name') : undefined;
-      const ok =
-        answer.records.length === 1 && oracleDeal !== undefined && deal?.associated_company?.name === companyName;
+      const ok = more.length === 0 && oracleDeal !== undefined && deal?.associated_company === companyName;
       return {
         ok,
         detail: ok
           ? `deal and company = oracle (${companyName}, ${top})`
-          : `got ${JSON.stringify(answer.records)}; oracle biggest ${biggest.map((d) => textOf(d, 'name')).join(', ')} (${top}), company ${companyName}`,
+          : `got ${JSON.stringify(answer.rows)}; oracle biggest ${biggest.map((d) => textOf(d, 'name')).join(', ')} (${top}), company ${companyName}`,
         raw: [...(oracleDeal ? [oracleDeal] : biggest), ...(company ? [company] : [])],
         mustRead: oracleDeal ? [textOf(oracleDeal, 'name') ?? '?', companyName ?? '?'] : undefined,
       };
@@ -295,7 +310,7 @@ const questions: Question[] = [
   {
     ask: 'Who are our contacts at Acme Corp?',
     async run({ call, attio }) {
-      const answer = await call<Records>('query_records', {
+      const answer = await call<Table>('query_records', {
         object: 'people',
         filter: {
           path: [
@@ -310,7 +325,7 @@ const questions: Question[] = [
       return {
         ...compareSets(
           'people',
-          answer.records.map((r) => r.id),
+          rowsOf(answer).map((r) => r.id),
           oracle.map(idOf),
           answer.nextOffset !== undefined,
         ),
@@ -427,6 +442,238 @@ const questions: Question[] = [
         ok,
         detail: ok ? `stage is now "${stage}"` : `moved ${deal.name} [${deal.id}]; oracle deal's stage "${stage}"`,
         raw: [...hits, oracleDeal],
+      };
+    },
+  },
+
+  // ---- Questions only the sales tools answer (meetings, comments, list views, history, totals, members). ----
+  {
+    ask: 'What was said on the last call with Acme Corp?',
+    async run({ call, attio }) {
+      const answer = await call<{ meeting: { id: string }; turns: [string, string][]; totalTurns: number }>(
+        'get_call_transcript',
+        { object: 'companies', record: 'Acme Corp' },
+      );
+      const acme = idOf(await acmeCompany(attio));
+      const meetings = await attio.request<{ data: RawMeeting[] }>(
+        'GET',
+        `/v2/meetings?linked_object=companies&linked_record_id=${acme}&sort=start_desc&limit=50`,
+      );
+      const raw: unknown[] = [];
+      let oracle: { meeting: RawMeeting; segments: RawSegment[] } | undefined;
+      for (const meeting of meetings.data) {
+        if (Date.parse(meeting.start.datetime) > Date.now()) continue;
+        const recordings = await attio.request<{ data: RawRecording[] }>(
+          'GET',
+          `/v2/meetings/${meeting.id.meeting_id}/call_recordings`,
+        );
+        const done = recordings.data.find((r) => r.status === 'completed');
+        if (!done) continue;
+        const segments: RawSegment[] = [];
+        for (let cursor: string | null = ''; cursor !== null; ) {
+          const page: { data: { transcript: RawSegment[] }; pagination: { next_cursor: string | null } } =
+            await attio.request(
+              'GET',
+              `/v2/meetings/${meeting.id.meeting_id}/call_recordings/${done.id.call_recording_id}/transcript${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+            );
+          segments.push(...page.data.transcript);
+          raw.push(page);
+          cursor = page.pagination.next_cursor;
+        }
+        raw.unshift(meeting, done);
+        oracle = { meeting, segments };
+        break;
+      }
+      if (!oracle) return { ok: false, detail: 'oracle: no recorded Acme meeting', raw };
+      const turns = oracle.segments.filter((s, i) => s.speaker.name !== oracle?.segments[i - 1]?.speaker.name);
+      const ok = answer.meeting.id === oracle.meeting.id.meeting_id && answer.totalTurns === turns.length;
+      return {
+        ok,
+        detail: ok
+          ? `"${oracle.meeting.title}": ${turns.length} turns of ${oracle.segments.length} segments = oracle`
+          : `got meeting ${answer.meeting.id} with ${answer.totalTurns} turns; oracle ${oracle.meeting.id.meeting_id} with ${turns.length}`,
+        raw,
+        mustRead: oracle.segments.map((s) => s.speech),
+      };
+    },
+  },
+  {
+    ask: 'Which meetings did we have with Acme Corp?',
+    async run({ call, attio }) {
+      const answer = await call<Table>('list_meetings', { object: 'companies', record: 'Acme Corp' });
+      const acme = idOf(await acmeCompany(attio));
+      const oracle = await attio.request<{ data: RawMeeting[] }>(
+        'GET',
+        `/v2/meetings?linked_object=companies&linked_record_id=${acme}&limit=200`,
+      );
+      return {
+        ...compareSets(
+          'meetings',
+          rowsOf(answer).map((r) => r.id),
+          oracle.data.map((m) => m.id.meeting_id),
+          answer.nextOffset !== undefined,
+        ),
+        raw: oracle.data,
+        mustRead: oracle.data.map((m) => m.title),
+      };
+    },
+  },
+  {
+    ask: 'What did the team comment on the Acme Enterprise license deal?',
+    async run({ call, attio }) {
+      const answer = await call<{ threads: { comments: string[][] }[] }>('list_comments', {
+        object: 'deals',
+        record: 'Acme Enterprise license',
+      });
+      const deal = await acmeEnterpriseDeal(attio);
+      const oracle = await attio.request<{ data: { comments: { content_plaintext: string }[] }[] }>(
+        'GET',
+        `/v2/threads?object=deals&record_id=${idOf(deal)}&limit=50`,
+      );
+      const want = oracle.data.flatMap((t) => t.comments.map((c) => c.content_plaintext));
+      const got = answer.threads.flatMap((t) => t.comments.map((c) => c[2] ?? ''));
+      return { ...compareSets('comments', got, want), raw: oracle.data, mustRead: want };
+    },
+  },
+  {
+    ask: 'Comment on the Acme Enterprise license deal: "Sent the SOC 2 report."',
+    async run({ call, attio }) {
+      const created = await call<{ thread: string }>('add_comment', {
+        object: 'deals',
+        record: 'Acme Enterprise license',
+        content: 'Sent the SOC 2 report.',
+      });
+      const deal = await acmeEnterpriseDeal(attio);
+      const self = await attio.request<{ authorized_by_workspace_member_id: string }>('GET', '/v2/self');
+      const thread = await attio.request<{
+        data: { comments: { content_plaintext: string; author: { id?: string } }[] };
+      }>('GET', `/v2/threads/${created.thread}`);
+      const comment = thread.data.comments[0];
+      const onDeal = await attio.request<{ data: { id: { thread_id: string } }[] }>(
+        'GET',
+        `/v2/threads?object=deals&record_id=${idOf(deal)}&limit=50`,
+      );
+      const ok =
+        comment?.content_plaintext === 'Sent the SOC 2 report.' &&
+        comment.author.id === self.authorized_by_workspace_member_id &&
+        onDeal.data.some((t) => t.id.thread_id === created.thread);
+      return {
+        ok,
+        detail: ok ? `thread ${created.thread} on the deal, by me` : `thread ${JSON.stringify(thread.data)}`,
+        raw: [thread.data],
+      };
+    },
+  },
+  {
+    ask: "What's in the Negotiation view of the sales pipeline?",
+    async run({ call, attio }) {
+      const answer = await call<Table>('list_entries', { list: 'sales_pipeline', view: 'Negotiation' });
+      const views = await attio.request<{ data: { id: { view_id: string }; title: string }[] }>(
+        'GET',
+        '/v2/lists/sales_pipeline/views',
+      );
+      const view = views.data.find((v) => v.title === 'Negotiation');
+      const entries = await attio.request<{ data: { parent_record_id: string }[] }>(
+        'POST',
+        '/v2/lists/sales_pipeline/entries/query',
+        { filter_view_id: view?.id.view_id, limit: 500 },
+      );
+      const deals = await attio.all('deals');
+      const ids = entries.data.map((e) => e.parent_record_id);
+      const parents = deals.filter((d) => ids.includes(idOf(d)));
+      return {
+        ...compareSets(
+          'entries',
+          rowsOf(answer).map((r) => r.id),
+          ids,
+          answer.nextOffset !== undefined,
+        ),
+        raw: [...entries.data, ...parents],
+        mustRead: parents.map((d) => textOf(d, 'name') ?? '?'),
+      };
+    },
+  },
+  {
+    ask: 'When did the Acme Enterprise license deal move to Negotiation, and who moved it?',
+    async run({ call, attio }) {
+      const answer = await call<Table>('get_value_history', {
+        list: 'sales_pipeline',
+        record: 'Acme Enterprise license',
+        attribute: 'stage',
+      });
+      const deal = await acmeEnterpriseDeal(attio);
+      const entries = await attio.request<{ data: { entry_id: string; list_api_slug: string }[] }>(
+        'GET',
+        `/v2/objects/deals/records/${idOf(deal)}/entries`,
+      );
+      const entry = entries.data.find((e) => e.list_api_slug === 'sales_pipeline');
+      const history = await attio.request<{
+        data: { active_from: string; status?: { title: string }; created_by_actor: { id?: string } }[];
+      }>('GET', `/v2/lists/sales_pipeline/entries/${entry?.entry_id}/attributes/stage/values?show_historic=true`);
+      const moved = history.data.find((v) => v.status?.title === 'Negotiation');
+      const member = await attio.request<{ data: { first_name: string; last_name: string } }>(
+        'GET',
+        `/v2/workspace_members/${moved?.created_by_actor.id}`,
+      );
+      const who = `${member.data.first_name} ${member.data.last_name}`;
+      // The tools give times to the minute, in UTC.
+      const when = new Date(moved?.active_from ?? 0).toISOString().slice(0, 16).replace('T', ' ');
+      const row = rowsOf(answer).find((r) => r.value === 'Negotiation');
+      const ok = row !== undefined && String(row.from).startsWith(when) && row.by === who;
+      return {
+        ok,
+        detail: ok
+          ? `Negotiation from ${row?.from} by ${who} = oracle`
+          : `got ${JSON.stringify(row)}; oracle ${when} by ${who}`,
+        raw: [...entries.data, ...history.data],
+        mustRead: [who, when.slice(0, 10)],
+      };
+    },
+  },
+  {
+    ask: "What's our open pipeline value by stage?",
+    async run({ call, attio }) {
+      const answer = await call<Table>('summarize_records', {
+        object: 'deals',
+        filter: { $not: { stage: { $in: ['Won', 'Lost'] } } },
+        group_by: 'stage',
+        measure: 'value',
+      });
+      const open = (await attio.all('deals')).filter((d) => !isClosed(d));
+      const byStage = new Map<string, { count: number; sum: number }>();
+      for (const deal of open) {
+        const stage = titleOf(deal, 'stage') ?? '';
+        const g = byStage.get(stage) ?? { count: 0, sum: 0 };
+        g.count++;
+        g.sum += numberOf(deal, 'value') ?? 0;
+        byStage.set(stage, g);
+      }
+      const got = rowsOf(answer)
+        .filter((r) => r.stage !== 'TOTAL')
+        .map((r) => `${r.stage}: ${r.count}, ${r.sum_value}`);
+      const want = [...byStage].map(([stage, g]) => `${stage}: ${g.count}, ${g.sum}`);
+      return {
+        ...compareSets('stage totals', got, want),
+        // A pass-through server would return every open deal for the model to add up.
+        raw: open,
+        mustRead: [...byStage.values()].map((g) => String(g.sum)),
+      };
+    },
+  },
+  {
+    ask: 'Who is in the workspace?',
+    async run({ call, attio }) {
+      const answer = await call<Table>('list_members', {});
+      const oracle = await attio.request<{ data: { email_address: string }[] }>('GET', '/v2/workspace_members');
+      const want = oracle.data.map((m) => m.email_address);
+      return {
+        ...compareSets(
+          'members',
+          rowsOf(answer).map((r) => String(r.email)),
+          want,
+        ),
+        raw: oracle.data,
+        mustRead: want,
       };
     },
   },
@@ -597,6 +844,9 @@ function report(results: Result[], toolListTokens: number, toolCount: number): v
     `Raw Attio JSON for the same records: ${raw} tokens${raw > 0 && total > 0 ? ` (${(raw / total).toFixed(1)}× text + structured, ${(raw / sum('text')).toFixed(1)}× text alone)` : ''}.`,
   );
   out.push(`Goal: every answer correct, and text + structured under ${TOKEN_GOAL.toLocaleString('en-US')} tokens.`);
+  out.push(
+    `  tools/list: ${toolListTokens} tokens for ${toolCount} tools (budget ${TOOL_LIST_GOAL.toLocaleString('en-US')}): ${toolListTokens <= TOOL_LIST_GOAL ? 'within' : 'OVER'}.`,
+  );
   const allOk = results.every((r) => r.ok);
   out.push(
     allOk
