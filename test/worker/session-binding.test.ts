@@ -35,6 +35,10 @@ import { controlStandin, ORIGIN, standinUrl } from '../support/worker';
 
 type Kind = 'streamable-http' | 'sse';
 
+/** The stand-in holds this member's next search for 1.5 s: a tool call still in flight when its stream drops. */
+const delayNextSearchOf = (email: string) =>
+  controlStandin('faults', { delayMs: 1500, count: 1, pathPrefix: '/v2/objects/records/search', memberEmail: email });
+
 /** The library's token format is `userId:grantId:secret`. */
 const userIdOf = (token: string) => token.split(':')[0] ?? '';
 
@@ -199,12 +203,7 @@ const streamableHttp: Transport = {
         return { status: 200, result: await answerOf(response, callId) };
       },
       async dropMidCall(email, token) {
-        await controlStandin('faults', {
-          delayMs: 1500,
-          count: 1,
-          pathPrefix: '/v2/objects/records/search',
-          memberEmail: email,
-        });
+        await delayNextSearchOf(email);
         const callId = nextId++;
         const dropped = new AbortController();
         const response = await mcpPost(
@@ -310,12 +309,7 @@ const legacySse: Transport = {
         return { status: 202, result: await sseAnswer(session, callId) };
       },
       async dropMidCall(email, token) {
-        await controlStandin('faults', {
-          delayMs: 1500,
-          count: 1,
-          pathPrefix: '/v2/objects/records/search',
-          memberEmail: email,
-        });
+        await delayNextSearchOf(email);
         const callId = nextId++;
         const accepted = await ssePost(token, session.sessionId, toolCall(callId, 'search_records', { query: 'Acme' }));
         expect(accepted.status).toBe(202);

@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import type { AttioRecord } from '../../attio/schemas';
 import { defineTool, ToolError } from '../../mcp/tool';
-import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
-import { mentionsActor, normalizeFilter, normalizeSorts } from './filter';
 import {
-  chooseFields,
   countLabel,
-  countMatches,
   factorConstantColumns,
   MAX_RECORDS,
+  pageWithTotal,
+  planQuery,
   RecordTableOutput,
-  tableText,
+  tableAnswer,
   toTable,
   viewRecordList,
 } from './records';
@@ -42,31 +40,21 @@ export const listEntries = defineTool({
     if (input.view && input.filter) throw new ToolError('Give a view or a filter, not both (Attio applies one).');
     const set = await context.catalog.attributes({ kind: 'lists', slug: list.slug });
     const view = input.view ? await context.catalog.view(list.slug, input.view) : undefined;
-    const actors = {
-      me: context.member.id,
-      members: input.filter && mentionsActor(set, input.filter) ? (await context.catalog.members()).lookup : new Map(),
-    };
-    const { filter, mentioned, fixed } = input.filter
-      ? normalizeFilter(set, input.filter, actors)
-      : { filter: undefined, mentioned: new Set<string>(), fixed: new Map<string, unknown>() };
-    const sorts = normalizeSorts(set, input.sorts ?? []);
-    const fields = chooseFields(set, input.fields, [...mentioned, ...sorts.map((s) => s.attribute)], fixed);
-    for (const slug of fields) requireAttribute(set, slug);
+    const { filter, fixed, sorts, fields } = await planQuery(context, set, input);
     const which = { ...(filter ? { filter } : {}), ...(view ? { filter_view_id: view.id } : {}) };
-    const { data } = await context.attio.queryEntries(list.slug, {
-      ...which,
-      ...(sorts.length ? { sorts } : {}),
-      limit: input.limit + 1,
-      offset: input.offset,
-    });
-    const page = data.slice(0, input.limit);
-    const cut = data.length > input.limit;
-    const count = cut
-      ? await countMatches(
-          async (offset, limit) => (await context.attio.queryEntries(list.slug, { ...which, limit, offset })).data,
-          input.offset + input.limit,
-        )
-      : { total: input.offset + page.length, atLeast: false };
+    const { page, count, nextOffset } = await pageWithTotal(
+      async ({ limit, offset, sorted }) =>
+        (
+          await context.attio.queryEntries(list.slug, {
+            ...which,
+            ...(sorted && sorts.length ? { sorts } : {}),
+            limit,
+            offset,
+          })
+        ).data,
+      input.limit,
+      input.offset,
+    );
     // An entry read as a row of its list: its values, and the parent record's id (what other tools take).
     const rows: AttioRecord[] = page.map((e) => ({
       id: { workspace_id: '', object_id: e.parent_object, record_id: e.parent_record_id },
@@ -76,28 +64,20 @@ export const listEntries = defineTool({
     const [list_, names] = await Promise.all([viewRecordList(context, set, rows, fields), parentNames(context, page)]);
     for (const view_ of list_.records) view_.record = names.get(view_.id) ?? null;
     const { table, same } = factorConstantColumns(toTable(list_.records, ['record', ...fields]), ['record', 'id']);
-    const nextOffset = cut ? input.offset + input.limit : undefined;
     const shownFixed = [...fixed, ...Object.entries(same)].filter(([slug]) => !table.columns.includes(slug));
     const where = [
       ...(view ? [`view "${view.title}"`] : []),
       ...shownFixed.map(([slug, value]) => `${slug} = ${String(value)}`),
     ];
-    return {
-      structured: {
-        ...(shownFixed.length ? { where: Object.fromEntries(shownFixed) } : {}),
-        ...(Object.keys(list_.currencies).length ? { currencies: list_.currencies } : {}),
-        ...table,
-        total: count.total,
-        ...(count.atLeast ? { totalIsLowerBound: true } : {}),
-        ...(nextOffset !== undefined ? { nextOffset } : {}),
-      },
-      text: page.length
-        ? `${countLabel(page.length, input.offset, count, 'entries')} of ${list.slug}${where.length ? ` (${where.join(', ')})` : ''}:\n${tableText(
-            table,
-            list_.currencies,
-          )}${nextOffset !== undefined ? `\nNext page: offset ${nextOffset}.` : ''}`
-        : `No entries of ${list.slug} match.`,
-    };
+    const answer = tableAnswer({
+      heading: `${countLabel(page.length, input.offset, count, 'entries')} of ${list.slug}${where.length ? ` (${where.join(', ')})` : ''}`,
+      table,
+      currencies: list_.currencies,
+      fixed: shownFixed,
+      count,
+      nextOffset,
+    });
+    return page.length ? answer : { ...answer, text: `No entries of ${list.slug} match.` };
   },
 });
 

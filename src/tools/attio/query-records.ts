@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
-import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
-import { mentionsActor, normalizeFilter, normalizeSorts } from './filter';
 import {
-  chooseFields,
   countLabel,
-  countMatches,
   MAX_RECORDS,
+  pageWithTotal,
+  planQuery,
   RecordTableOutput,
-  tableText,
+  tableAnswer,
   toTable,
   viewRecordList,
 } from './records';
@@ -37,61 +35,40 @@ Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $not_empty $not. Sta
   async handler(input, context: AttioToolContext) {
     const object = await context.catalog.object(input.object);
     const set = await context.catalog.attributes({ kind: 'objects', slug: object.slug });
-    // Members are looked up only for a filter on an owner: listing them needs Attio's user_management:read.
-    const actors = {
-      me: context.member.id,
-      members: input.filter && mentionsActor(set, input.filter) ? (await context.catalog.members()).lookup : new Map(),
-    };
-    const { filter, mentioned, fixed } = input.filter
-      ? normalizeFilter(set, input.filter, actors)
-      : { filter: undefined, mentioned: new Set<string>(), fixed: new Map<string, unknown>() };
-    const sorts = normalizeSorts(set, input.sorts ?? []);
-    const fields = chooseFields(set, input.fields, [...mentioned, ...sorts.map((s) => s.attribute)], fixed);
-    for (const slug of fields) requireAttribute(set, slug);
-    // One more than asked tells whether another page exists, without a count query (Attio has none).
-    const { data } = await context.attio.queryRecords(object.slug, {
-      ...(filter ? { filter } : {}),
-      ...(sorts.length ? { sorts } : {}),
-      limit: input.limit + 1,
-      offset: input.offset,
-    });
-    const page = data.slice(0, input.limit);
-    const cut = data.length > input.limit;
-    const count = cut
-      ? await countMatches(
-          async (offset, limit) =>
-            (
-              await context.attio.queryRecords(object.slug, {
-                ...(filter ? { filter } : {}),
-                limit,
-                offset,
-              })
-            ).data,
-          input.offset + input.limit,
-        )
-      : { total: input.offset + page.length, atLeast: false };
+    const { filter, fixed, sorts, fields } = await planQuery(context, set, input);
+    const { page, count, nextOffset } = await pageWithTotal(
+      async ({ limit, offset, sorted }) =>
+        (
+          await context.attio.queryRecords(object.slug, {
+            ...(filter ? { filter } : {}),
+            ...(sorted && sorts.length ? { sorts } : {}),
+            limit,
+            offset,
+          })
+        ).data,
+      input.limit,
+      input.offset,
+    );
     const list = await viewRecordList(context, set, page, fields);
     const table = toTable(list.records, fields);
-    const nextOffset = cut ? input.offset + input.limit : undefined;
-    const noun = page.length === 1 && !cut ? object.singular.toLowerCase() : object.plural.toLowerCase();
+    const noun =
+      page.length === 1 && nextOffset === undefined ? object.singular.toLowerCase() : object.plural.toLowerCase();
     const shownFixed = [...fixed].filter(([slug]) => !fields.includes(slug));
     const where = shownFixed.length
       ? ` where ${shownFixed.map(([slug, value]) => `${slug} = ${String(value)}`).join(', ')}`
       : '';
+    const answer = tableAnswer({
+      heading: `${countLabel(page.length, input.offset, count, noun)}${where}`,
+      table,
+      currencies: list.currencies,
+      fixed: shownFixed,
+      count,
+      nextOffset,
+    });
+    if (page.length) return answer;
     return {
-      structured: {
-        ...(shownFixed.length ? { where: Object.fromEntries(shownFixed) } : {}),
-        ...(Object.keys(list.currencies).length ? { currencies: list.currencies } : {}),
-        ...table,
-        total: count.total,
-        ...(count.atLeast ? { totalIsLowerBound: true } : {}),
-        ...(nextOffset !== undefined ? { nextOffset } : {}),
-      },
-      text: page.length
-        ? `${countLabel(page.length, input.offset, count, noun)}${where}:\n${tableText(table, list.currencies)}${
-            nextOffset !== undefined ? `\nNext page: offset ${nextOffset}.` : ''
-          }`
-        : `No ${object.plural.toLowerCase()} match${input.offset ? ` from offset ${input.offset}` : ''}.`,
+      ...answer,
+      text: `No ${object.plural.toLowerCase()} match${input.offset ? ` from offset ${input.offset}` : ''}.`,
     };
   },
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AttioRecord } from '../../attio/schemas';
-import type { AttributeSet } from './catalog';
+import { type AttributeSet, requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
+import { mentionsActor, normalizeFilter, normalizeSorts, type SortInput } from './filter';
 import { type CompactValue, currentValues, flattenValues, type Names, recordName } from './values';
 
 /** At most this many records in one answer; the answer says how to get the next page. */
@@ -42,6 +43,48 @@ export function chooseFields(
     ).map((a) => a.slug);
   const isFixed = (slug: string) => [...fixed.keys()].some((key) => key === slug || key.startsWith(`${slug}.`));
   return [...new Set([...defaults, ...mentioned])].filter((slug) => !isFixed(slug));
+}
+
+/**
+ * A query as the model asked for it, put in Attio's form against the attribute set: the filter
+ * (owners given by email, name or "me" looked up; members are listed only for such a filter,
+ * as listing them needs Attio's user_management:read), the sorts, and the fields to show.
+ */
+export async function planQuery(
+  context: AttioToolContext,
+  set: AttributeSet,
+  input: { filter?: Record<string, unknown>; sorts?: readonly SortInput[]; fields?: readonly string[] },
+) {
+  const actors = {
+    me: context.member.id,
+    members: input.filter && mentionsActor(set, input.filter) ? (await context.catalog.members()).lookup : new Map(),
+  };
+  const { filter, mentioned, fixed } = input.filter
+    ? normalizeFilter(set, input.filter, actors)
+    : { filter: undefined, mentioned: new Set<string>(), fixed: new Map<string, unknown>() };
+  const sorts = normalizeSorts(set, input.sorts ?? []);
+  const fields = chooseFields(set, input.fields, [...mentioned, ...sorts.map((s) => s.attribute)], fixed);
+  for (const slug of fields) requireAttribute(set, slug);
+  return { filter, fixed, sorts, fields };
+}
+
+/**
+ * One page of a query, and how many match in all when the page is cut. One more row than asked
+ * tells whether another page exists without a count query (Attio has none); only then are the
+ * rest counted, within a bound (`countMatches`).
+ */
+export async function pageWithTotal<Row>(
+  query: (params: { limit: number; offset: number; sorted: boolean }) => Promise<readonly Row[]>,
+  limit: number,
+  offset: number,
+) {
+  const rows = await query({ limit: limit + 1, offset, sorted: true });
+  const page = rows.slice(0, limit);
+  const cut = rows.length > limit;
+  const count = cut
+    ? await countMatches((from, size) => query({ limit: size, offset: from, sorted: false }), offset + limit)
+    : { total: offset + page.length, atLeast: false };
+  return { page, count, nextOffset: cut ? offset + limit : undefined };
 }
 
 /**
@@ -196,6 +239,33 @@ export function factorConstantColumns(
       rows: table.rows.map((row) => row.filter((_, i) => !drop.includes(i))),
     },
     same,
+  };
+}
+
+/**
+ * A page of records as a table answer: the structured form (what the filter fixed, the
+ * currencies, the table, the total and the next page) and the text form's table with its
+ * next-page line. `heading` starts the text ("20 of 57 deals where stage = Nurture").
+ */
+export function tableAnswer(parts: {
+  heading: string;
+  table: Table;
+  currencies: Record<string, string>;
+  fixed: readonly (readonly [string, unknown])[];
+  count: { total: number; atLeast: boolean };
+  nextOffset: number | undefined;
+}) {
+  const { table, currencies, fixed, count, nextOffset } = parts;
+  return {
+    structured: {
+      ...(fixed.length ? { where: Object.fromEntries(fixed) } : {}),
+      ...(Object.keys(currencies).length ? { currencies } : {}),
+      ...table,
+      total: count.total,
+      ...(count.atLeast ? { totalIsLowerBound: true } : {}),
+      ...(nextOffset !== undefined ? { nextOffset } : {}),
+    },
+    text: `${parts.heading}:\n${tableText(table, currencies)}${nextOffset !== undefined ? `\nNext page: offset ${nextOffset}.` : ''}`,
   };
 }
 
