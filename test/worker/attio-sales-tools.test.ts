@@ -57,6 +57,40 @@ describe('meetings and call transcripts', () => {
     expect(next.structured.turns.length).toBeGreaterThan(0);
   });
 
+  it('a meeting recorded in two parts reads the newest, names the other, and reads it by recording_id', async () => {
+    type Transcript = {
+      meeting: { id: string };
+      recording?: string;
+      otherRecordings?: string[];
+      turns: [string, string][];
+    };
+    const newest = await call<Transcript>(client, 'get_call_transcript', { object: 'companies', record: 'Initech' });
+    expect(newest.isError).toBe(false);
+    expect(newest.structured.turns[0]).toEqual([
+      'Bill Lumbergh',
+      'Sorry, we got cut off. One more thing: can the add-on start in April?',
+    ]);
+    const [other] = newest.structured.otherRecordings ?? [];
+    if (!other) throw new Error('the other recording is not named');
+    expect(newest.text).toContain(`Other recordings of this meeting (recording_id): ${other}.`);
+
+    const first = await call<Transcript>(client, 'get_call_transcript', {
+      meeting_id: newest.structured.meeting.id,
+      recording_id: other,
+    });
+    expect(first.isError).toBe(false);
+    expect(first.structured.recording).toBe(other);
+    expect(first.structured.turns[0]?.[1]).toBe('Thanks for joining, Bill. The renewal is due at the end of March.');
+    expect(first.structured.otherRecordings).toEqual([newest.structured.recording]);
+
+    const unknown = await call(client, 'get_call_transcript', {
+      meeting_id: newest.structured.meeting.id,
+      recording_id: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toContain(other);
+  });
+
   it('a meeting whose recording is still processing says so', async () => {
     const { isError, text } = await call(client, 'get_call_transcript', {
       participants: ['hank.scorpio@globex.com'],

@@ -17,12 +17,15 @@ export const getCallTranscript = defineTool({
     "What was said on a recorded call, as speaker turns cut to max_chars (page with from_turn): meeting_id's, or the newest recorded call with a record or participants.",
   inputSchema: {
     meeting_id: attioId('a meeting').optional(),
+    recording_id: attioId('one of its recordings').optional(),
     ...meetingFilterInput,
     from_turn: z.number().int().min(1).default(1),
     max_chars: z.number().int().min(500).max(20_000).default(6_000),
   },
   outputSchema: {
     meeting: z.looseObject({ id: z.string() }).describe('id, title, start'),
+    recording: z.string().optional().describe('when the meeting has several'),
+    otherRecordings: z.array(z.string()).optional(),
     turns: z.array(z.array(z.string())).describe('[speaker, text]'),
     totalTurns: z.number(),
     nextTurn: z.number().optional(),
@@ -64,10 +67,19 @@ export const getCallTranscript = defineTool({
     const span =
       turns.length === all.length ? `${all.length} turns` : `turns ${input.from_turn}–${last} of ${all.length}`;
     return {
-      structured: { meeting, turns, totalTurns: all.length, ...(nextTurn ? { nextTurn } : {}) },
-      text: `${meeting.title}, ${meeting.start} [${meeting.id}], ${span}:\n${turns
+      structured: {
+        meeting,
+        // A meeting mostly has one recording: its id is given only when there is a choice.
+        ...(found.others.length ? { recording: found.recordingId, otherRecordings: found.others } : {}),
+        turns,
+        totalTurns: all.length,
+        ...(nextTurn ? { nextTurn } : {}),
+      },
+      text: `${meeting.title}, ${meeting.start} [${meeting.id}${found.others.length ? `, recording ${found.recordingId}` : ''}], ${span}:\n${turns
         .map(([who, what]) => `${who}: ${what}`)
-        .join('\n')}${nextTurn ? `\nMore: from_turn ${nextTurn}.` : ''}`,
+        .join('\n')}${nextTurn ? `\nMore: from_turn ${nextTurn}.` : ''}${
+        found.others.length ? `\nOther recordings of this meeting (recording_id): ${found.others.join(', ')}.` : ''
+      }`,
     };
   },
 });
@@ -75,11 +87,20 @@ export const getCallTranscript = defineTool({
 /** The meeting asked for, or the newest one matching the filter that has a finished recording. */
 async function recordedMeeting(
   context: AttioToolContext,
-  input: { meeting_id?: string; object?: string; record?: string; participants?: string[]; from?: string; to?: string },
-): Promise<{ meeting: AttioMeeting; recordingId: string }> {
+  input: {
+    meeting_id?: string;
+    recording_id?: string;
+    object?: string;
+    record?: string;
+    participants?: string[];
+    from?: string;
+    to?: string;
+  },
+): Promise<{ meeting: AttioMeeting; recordingId: string; others: string[] }> {
   const { attio } = context;
   let meetings: AttioMeeting[];
   let about = '';
+  if (input.recording_id && !input.meeting_id) throw new ToolError('Give the meeting_id of that recording too.');
   if (input.meeting_id) {
     meetings = [(await attio.meeting(input.meeting_id)).data];
   } else {
@@ -97,8 +118,14 @@ async function recordedMeeting(
   for (const meeting of meetings) {
     const { data } = await attio.callRecordings(meeting.id.meeting_id);
     const done = data.filter((r) => r.status === 'completed').sort((a, b) => b.created_at.localeCompare(a.created_at));
-    const [recording] = done;
-    if (recording) return { meeting, recordingId: recording.id.call_recording_id };
+    const ids = done.map((r) => r.id.call_recording_id);
+    const chosen = input.recording_id ?? ids[0];
+    if (input.recording_id && !ids.includes(input.recording_id)) {
+      throw new ToolError(
+        `That meeting has no finished recording ${input.recording_id}${ids.length ? `; its recordings: ${ids.join(', ')}` : ''}.`,
+      );
+    }
+    if (chosen) return { meeting, recordingId: chosen, others: ids.filter((id) => id !== chosen) };
     for (const r of data) states.push(`${meeting.title}: ${r.status}`);
   }
   const pending = states.length ? ` Recordings not ready: ${states.join('; ')}.` : '';

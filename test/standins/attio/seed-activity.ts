@@ -300,6 +300,23 @@ export function seedSalesActivity(b: WorkspaceSeedBuilder): void {
       });
     }
   }
+
+  // ---- a meeting recorded in two parts (the recorder was restarted): seeded last, so every id above stays ----
+  const initechKickoff = [...store.meetings.values()].find((m) => m.title === 'Initech renewal kickoff');
+  if (initechKickoff) {
+    const id = b.rng.uuid();
+    store.callRecordings.set(id, {
+      id,
+      meeting_id: initechKickoff.id,
+      status: 'completed',
+      created_by_actor: { type: 'system', id: null },
+      created_at: at('2025-08-14T13:45:00Z'),
+      transcript: timed([
+        ['Bill Lumbergh', 'Sorry, we got cut off. One more thing: can the add-on start in April?'],
+        ['Priya Shah', 'Yes, I will put an April start date on the quote.'],
+      ]),
+    });
+  }
 }
 
 type Meeting = import('./model.ts').Meeting;
