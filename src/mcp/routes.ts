@@ -10,10 +10,11 @@ import { ToolScopes } from './tool-scopes';
 import { VERIFIED_CALL_HEADER, type VerifiedCall, verifiedCall } from './verified-call';
 
 type Context = OAuthResourceContext<Record<string, unknown>>;
-/** A protected route's handler: the library calls it with an `OAuthResourceContext`. */
+/**
+ * A fetch handler: a protected route (the library passes an `OAuthResourceContext`), and
+ * McpAgent's own handler for one transport (`serve` or `serveSSE`).
+ */
 type Handler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
-/** McpAgent's own handler for one transport (`serve` or `serveSSE`). */
-type AgentHandler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
 
 /** One MCP request after the checks every transport shares, for the transport that serves it. */
 interface CheckedRequest {
@@ -91,7 +92,7 @@ function checked(config: Config, stepUp: ToolScopes | undefined, transport: (r: 
  * (its caller becomes the owner); a request naming a session is admitted by that session itself,
  * from its storage, or answered 404 as if it did not exist. Anything else is `serve`'s to refuse.
  */
-function streamableHttp(serve: AgentHandler) {
+function streamableHttp(serve: Handler) {
   return async (checked: CheckedRequest): Promise<Response> => {
     const { request, env, call, message } = checked;
     const sessionId = request.headers.get('mcp-session-id');
@@ -108,7 +109,7 @@ function streamableHttp(serve: AgentHandler) {
  * Legacy SSE through `McpAgent.serveSSE`. `GET /sse` opens a session; every request that names
  * one (`GET /sse?sessionId=`, `POST /sse/message?sessionId=`) is admitted by the session itself.
  */
-function legacySse(serve: AgentHandler) {
+function legacySse(serve: Handler) {
   return async (checked: CheckedRequest): Promise<Response> => {
     const { request, env, call, message } = checked;
     const sessionId = new URL(request.url).searchParams.get('sessionId');
@@ -129,7 +130,7 @@ function legacySse(serve: AgentHandler) {
  * client sent). McpAgent starts a session with `ctx.props`: only the request that opens one sets
  * them, to its opener, so a later request, whoever's, can never make a session its own.
  */
-async function toSession(serve: AgentHandler, checked: CheckedRequest, opening: boolean): Promise<Response> {
+async function toSession(serve: Handler, checked: CheckedRequest, opening: boolean): Promise<Response> {
   const { request, env, ctx, call, body } = checked;
   const headers = new Headers(request.headers);
   headers.set(VERIFIED_CALL_HEADER, JSON.stringify(call));
@@ -170,13 +171,7 @@ const AGENT_CORS = [
  * `Access-Control-Expose-Headers: mcp-session-id` stays, so a browser client can continue.
  */
 function withoutAnyOrigin(response: Response): Response {
-  if (!response.headers.has('Access-Control-Allow-Origin')) return response;
-  try {
-    for (const name of AGENT_CORS) response.headers.delete(name); // McpAgent builds its answers: mutable
-    return response;
-  } catch {
-    const answer = new Response(response.body, response);
-    for (const name of AGENT_CORS) answer.headers.delete(name);
-    return answer;
-  }
+  // McpAgent builds its answers in this Worker, so their headers can be changed in place.
+  for (const name of AGENT_CORS) response.headers.delete(name);
+  return response;
 }

@@ -112,7 +112,7 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
    * request that names a session. Admitting a request counts as using the session.
    */
   async admits(userId: string): Promise<boolean> {
-    const stored = SessionRecord.safeParse(await this.ctx.storage.get('props'));
+    const stored = await this.#storedRecord();
     if (!stored.success) {
       // No session here (an expired one, or another transport's id): the agent's start-up, which
       // runs before any of its methods, wrote its bookkeeping. Leave nothing behind.
@@ -126,9 +126,14 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
     return true;
   }
 
+  /** The session's record as stored (McpAgent keeps its props under `props`), never a copy in memory. */
+  async #storedRecord() {
+    return SessionRecord.safeParse(await this.ctx.storage.get('props'));
+  }
+
   /** Deletes the session and all its storage once it has been unused for `SESSION_IDLE_EXPIRY_MS`. */
   async expireIfIdle(): Promise<void> {
-    const stored = SessionRecord.safeParse(await this.ctx.storage.get('props'));
+    const stored = await this.#storedRecord();
     if (!stored.success) return;
     const expires = stored.data.touched + SESSION_IDLE_EXPIRY_MS;
     if (Date.now() < expires) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CommentTarget } from '../../attio/client';
 import { ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
+import { entryOfRecord } from './list-entry-view';
 import { recordInput, resolveRecord } from './record-ref';
 
 /** Where comments are: a record, or (with list) the record's entry in that list. */
@@ -21,10 +22,9 @@ export async function resolveCommentTarget(
   const object = await context.catalog.object(objectName);
   const record = await resolveRecord(context, object.slug, input.record);
   if (!list) return { target: { object: object.slug, recordId: record.id }, name: record.name };
-  const { data } = await context.attio.recordEntries(object.slug, record.id);
-  const entries = data.filter((e) => e.list_api_slug === list.slug);
-  const [entry] = entries;
-  if (!entry) throw new ToolError(`That record is not in ${list.slug}.`);
-  if (entries.length > 1) throw new ToolError(`That record is in ${list.slug} ${entries.length} times.`);
-  return { target: { list: list.slug, entryId: entry.entry_id }, name: record.name };
+  const entryId = await entryOfRecord(context, list.slug, object.slug, record.id, {
+    none: `That record is not in ${list.slug}.`,
+    several: (ids) => `That record is in ${list.slug} ${ids.length} times.`,
+  });
+  return { target: { list: list.slug, entryId }, name: record.name };
 }

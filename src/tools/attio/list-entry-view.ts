@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AttioEntry } from '../../attio/schemas';
+import { ToolError } from '../../mcp/tool';
 import type { AttributeSet } from './catalog';
 import type { AttioToolContext } from './context';
 import { type CompactValue, flattenValues } from './values';
@@ -43,3 +44,22 @@ export async function listSchema(context: AttioToolContext, name: string) {
 export const entryValues = z
   .record(z.string(), z.unknown())
   .describe('List attribute slug → value, e.g. {"stage":"Qualified"}');
+
+/**
+ * The id of `recordId`'s one entry in `list`. A record in the list more than once cannot be told
+ * apart by record: `several` says what to do instead (the entry ids are given to it).
+ */
+export async function entryOfRecord(
+  context: AttioToolContext,
+  list: string,
+  object: string,
+  recordId: string,
+  answers: { none: string; several: (entryIds: string[]) => string },
+): Promise<string> {
+  const { data } = await context.attio.recordEntries(object, recordId);
+  const ids = data.filter((e) => e.list_api_slug === list).map((e) => e.entry_id);
+  const [only] = ids;
+  if (!only) throw new ToolError(answers.none);
+  if (ids.length > 1) throw new ToolError(answers.several(ids));
+  return only;
+}

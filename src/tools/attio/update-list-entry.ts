@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTool, ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
 import { attioId } from './ids';
-import { Entry, entryText, entryValues, listSchema, viewEntry } from './list-entry-view';
+import { Entry, entryOfRecord, entryText, entryValues, listSchema, viewEntry } from './list-entry-view';
 import { toWriteValues } from './values';
 
 export const updateListEntry = defineTool({
@@ -25,19 +25,12 @@ export const updateListEntry = defineTool({
     let entryId = input.entry_id;
     if (!entryId) {
       if (!input.record_id) throw new ToolError('Give entry_id, or record_id of a record in the list.');
-      const object = list.parentObjects[0] ?? '';
-      const { data } = await context.attio.recordEntries(object, input.record_id);
-      const entries = data.filter((e) => e.list_api_slug === list.slug);
-      if (entries.length !== 1) {
-        throw new ToolError(
-          entries.length
-            ? `That record is in ${list.slug} ${entries.length} times; give entry_id: ${entries.map((e) => e.entry_id).join(', ')}.`
-            : `That record is not in ${list.slug}; add it with add_to_list.`,
-        );
-      }
-      entryId = entries[0]?.entry_id;
+      entryId = await entryOfRecord(context, list.slug, list.parentObjects[0] ?? '', input.record_id, {
+        none: `That record is not in ${list.slug}; add it with add_to_list.`,
+        several: (ids) => `That record is in ${list.slug} ${ids.length} times; give entry_id: ${ids.join(', ')}.`,
+      });
     }
-    const { data } = await context.attio.updateEntry(list.slug, entryId ?? '', values);
+    const { data } = await context.attio.updateEntry(list.slug, entryId, values);
     const entry = await viewEntry(data, list.slug, set, context);
     return { structured: { entry }, text: entryText('Updated', entry) };
   },

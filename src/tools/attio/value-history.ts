@@ -3,6 +3,7 @@ import { defineTool, ToolError } from '../../mcp/tool';
 import { actorNamer } from './actors';
 import { requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
+import { entryOfRecord } from './list-entry-view';
 import { recordInput, resolveRecord } from './record-ref';
 import { TableOutput, tableText } from './records';
 import { flattenValues, shortTime } from './values';
@@ -30,19 +31,12 @@ export const getValueHistory = defineTool({
     const parent = list ? { kind: 'lists' as const, slug: list.slug } : { kind: 'objects' as const, slug: object.slug };
     const attribute = requireAttribute(await context.catalog.attributes(parent), input.attribute);
     const record = await resolveRecord(context, object.slug, input.record);
-    let rowId = record.id;
-    if (list) {
-      const { data } = await context.attio.recordEntries(object.slug, record.id);
-      const entries = data.filter((e) => e.list_api_slug === list.slug);
-      const [entry] = entries;
-      if (!entry) throw new ToolError(`That record is not in ${list.slug}.`);
-      if (entries.length > 1) {
-        throw new ToolError(
-          `That record is in ${list.slug} ${entries.length} times; its history cannot be told apart.`,
-        );
-      }
-      rowId = entry.entry_id;
-    }
+    const rowId = list
+      ? await entryOfRecord(context, list.slug, object.slug, record.id, {
+          none: `That record is not in ${list.slug}.`,
+          several: (ids) => `That record is in ${list.slug} ${ids.length} times; its history cannot be told apart.`,
+        })
+      : record.id;
     const [{ data }, actor] = await Promise.all([
       context.attio.valueHistory(parent, rowId, attribute.slug),
       actorNamer(context),
