@@ -9,11 +9,11 @@ import {
   pageWithTotal,
   planQuery,
   RecordTableOutput,
+  recordNames,
   tableAnswer,
   toTable,
   viewRecordList,
 } from './records';
-import { recordName } from './values';
 
 export const listEntries = defineTool({
   name: 'list_entries',
@@ -61,7 +61,10 @@ export const listEntries = defineTool({
       created_at: e.created_at,
       values: e.entry_values,
     }));
-    const [list_, names] = await Promise.all([viewRecordList(context, set, rows, fields), parentNames(context, page)]);
+    const [list_, names] = await Promise.all([
+      viewRecordList(context, set, rows, fields),
+      recordNames(context, parentsByObject(page)),
+    ]);
     for (const view_ of list_.records) view_.record = names.get(view_.id) ?? null;
     const { table, same } = factorConstantColumns(toTable(list_.records, ['record', ...fields]), ['record', 'id']);
     const shownFixed = [...fixed, ...Object.entries(same)].filter(([slug]) => !table.columns.includes(slug));
@@ -81,26 +84,10 @@ export const listEntries = defineTool({
   },
 });
 
-/** The names of the entries' parent records, one query per parent object. */
-async function parentNames(
-  context: AttioToolContext,
-  entries: readonly { parent_object: string; parent_record_id: string }[],
-): Promise<Map<string, string>> {
-  const byObject = new Map<string, Set<string>>();
+/** The entries' parent records, by object. */
+function parentsByObject(entries: readonly { parent_object: string; parent_record_id: string }[]) {
+  const byObject = new Map<string, string[]>();
   for (const e of entries)
-    byObject.set(e.parent_object, (byObject.get(e.parent_object) ?? new Set()).add(e.parent_record_id));
-  const names = new Map<string, string>();
-  await Promise.all(
-    [...byObject].map(async ([object, ids]) => {
-      const { data } = await context.attio.queryRecords(object, {
-        filter: { record_id: { $in: [...ids] } },
-        limit: ids.size,
-      });
-      for (const r of data) {
-        const name = recordName(r.values);
-        if (name) names.set(r.id.record_id, name);
-      }
-    }),
-  );
-  return names;
+    byObject.set(e.parent_object, [...(byObject.get(e.parent_object) ?? []), e.parent_record_id]);
+  return byObject;
 }

@@ -46,22 +46,23 @@ export function chooseFields(
 }
 
 /**
- * A query as the model asked for it, put in Attio's form against the attribute set: the filter
- * (owners given by email, name or "me" looked up; members are listed only for such a filter,
- * as listing them needs Attio's user_management:read), the sorts, and the fields to show.
+ * A filter as the model gave it, in Attio's form against the attribute set (see filter.ts). Owners
+ * given by email, name or "me" are looked up; members are listed only for such a filter, as
+ * listing them needs Attio's user_management:read.
  */
+export async function queryFilter(context: AttioToolContext, set: AttributeSet, given?: Record<string, unknown>) {
+  if (!given) return { filter: undefined, mentioned: new Set<string>(), fixed: new Map<string, unknown>() };
+  const members = mentionsActor(set, given) ? (await context.catalog.members()).lookup : new Map();
+  return normalizeFilter(set, given, { me: context.member.id, members });
+}
+
+/** A query as the model asked for it: the filter (`queryFilter`), the sorts, and the fields to show. */
 export async function planQuery(
   context: AttioToolContext,
   set: AttributeSet,
   input: { filter?: Record<string, unknown>; sorts?: readonly SortInput[]; fields?: readonly string[] },
 ) {
-  const actors = {
-    me: context.member.id,
-    members: input.filter && mentionsActor(set, input.filter) ? (await context.catalog.members()).lookup : new Map(),
-  };
-  const { filter, mentioned, fixed } = input.filter
-    ? normalizeFilter(set, input.filter, actors)
-    : { filter: undefined, mentioned: new Set<string>(), fixed: new Map<string, unknown>() };
+  const { filter, mentioned, fixed } = await queryFilter(context, set, input.filter);
   const sorts = normalizeSorts(set, input.sorts ?? []);
   const fields = chooseFields(set, input.fields, [...mentioned, ...sorts.map((s) => s.attribute)], fixed);
   for (const slug of fields) requireAttribute(set, slug);
@@ -112,6 +113,29 @@ export async function viewRecords(
   });
 }
 
+/** The names of records, by id, for record ids grouped by object: one query per object. */
+export async function recordNames(
+  context: AttioToolContext,
+  byObject: ReadonlyMap<string, Iterable<string>>,
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  await Promise.all(
+    [...byObject].map(async ([object, given]) => {
+      const ids = [...new Set(given)];
+      if (!ids.length) return;
+      const { data } = await context.attio.queryRecords(object, {
+        filter: { record_id: { $in: ids } },
+        limit: ids.length,
+      });
+      for (const record of data) {
+        const name = recordName(record.values);
+        if (name) names.set(record.id.record_id, name);
+      }
+    }),
+  );
+  return names;
+}
+
 /**
  * A list of records: like `viewRecords`, but a currency field whose values all share one currency
  * gives bare amounts, and the currency is stated once (`currencies`) instead of on every row.
@@ -159,19 +183,9 @@ async function resolveNames(
       }
     }
   }
-  const records = new Map<string, string>();
-  const [members] = await Promise.all([
+  const [members, records] = await Promise.all([
     needMembers ? context.catalog.members().then((m) => m.names) : new Map<string, string>(),
-    ...[...wanted].map(async ([object, ids]) => {
-      const { data } = await context.attio.queryRecords(object, {
-        filter: { record_id: { $in: [...ids] } },
-        limit: ids.size,
-      });
-      for (const record of data) {
-        const name = recordName(record.values);
-        if (name) records.set(record.id.record_id, name);
-      }
-    }),
+    recordNames(context, wanted),
   ]);
   const names: Names = { records, members };
   return names;

@@ -3,9 +3,8 @@ import type { AttioValue } from '../../attio/schemas';
 import { defineTool, ToolError } from '../../mcp/tool';
 import { type AttributeInfo, requireAttribute } from './catalog';
 import type { AttioToolContext } from './context';
-import { mentionsActor, normalizeFilter } from './filter';
-import { tableText } from './records';
-import { currentValues, flattenValues, recordName } from './values';
+import { queryFilter, recordNames, tableText } from './records';
+import { currentValues, flattenValues } from './values';
 
 /** Records read at most for one summary (10 pages of 500); the answer says when this cut it. */
 export const SUMMARY_BOUND = 5_000;
@@ -50,11 +49,9 @@ export const summarizeRecords = defineTool({
     if (measure && !MEASURABLE.has(measure.type)) {
       throw new ToolError(`${measure.slug} is a ${measure.type}: measure a number or currency attribute.`);
     }
-    const needMembers = group?.type === 'actor-reference' || (input.filter && mentionsActor(set, input.filter));
-    const members = needMembers ? await context.catalog.members() : undefined;
-    const filter = input.filter
-      ? normalizeFilter(set, input.filter, { me: context.member.id, members: members?.lookup ?? new Map() }).filter
-      : undefined;
+    // Owners are named by the member list when grouping by one.
+    const members = group?.type === 'actor-reference' ? await context.catalog.members() : undefined;
+    const { filter } = await queryFilter(context, set, input.filter);
     const view = input.view && input.list ? await context.catalog.view(parent.slug, input.view) : undefined;
 
     // Page through every match, within the bound.
@@ -103,6 +100,11 @@ export const summarizeRecords = defineTool({
       return order.includes(a) && order.includes(b) ? byChoice : y.sum - x.sum || y.count - x.count;
     });
     const round = (n: number) => Math.round(n * 100) / 100;
+    /** A group's count, and its sum and average when measuring. */
+    const cells = (g: { count: number; sum: number; measured: number }) => [
+      g.count,
+      ...(measure ? [round(g.sum), g.measured ? round(g.sum / g.measured) : null] : []),
+    ];
     const columns = [
       ...(group ? [group.slug] : []),
       'count',
@@ -110,11 +112,7 @@ export const summarizeRecords = defineTool({
     ];
     const table = {
       columns,
-      rows: entries.map(([key, g]) => [
-        ...(group ? [labels?.get(key) ?? key] : []),
-        g.count,
-        ...(measure ? [round(g.sum), g.measured ? round(g.sum / g.measured) : null] : []),
-      ]),
+      rows: entries.map(([key, g]) => [...(group ? [labels?.get(key) ?? key] : []), ...cells(g)]),
     };
     if (group && entries.length > 1) {
       const all = entries.reduce(
@@ -127,11 +125,7 @@ export const summarizeRecords = defineTool({
       );
       // Multi-value groups count a record once per value: the total row counts each once.
       if (!group.multi) {
-        table.rows.push([
-          'TOTAL',
-          all.count,
-          ...(measure ? [round(all.sum), all.measured ? round(all.sum / all.measured) : null] : []),
-        ]);
+        table.rows.push(['TOTAL', ...cells(all)]);
       }
     }
     const [currency] = currencies;
@@ -168,14 +162,8 @@ async function referenceNames(
   attribute: AttributeInfo,
   ids: string[],
 ): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
   const [target] = attribute.targets ?? [];
   const wanted = ids.filter((id) => id !== '(none)');
-  if (!target || attribute.targets?.length !== 1 || !wanted.length) return names;
-  const { data } = await context.attio.queryRecords(target, {
-    filter: { record_id: { $in: wanted } },
-    limit: wanted.length,
-  });
-  for (const r of data) names.set(r.id.record_id, recordName(r.values) ?? r.id.record_id);
-  return names;
+  if (!target || attribute.targets?.length !== 1) return new Map();
+  return recordNames(context, new Map([[target, wanted]]));
 }
