@@ -19,11 +19,13 @@ const ENTRY_SCOPES = ['list_configuration:read', 'list_entry:read'];
 
 const author = z.object({ type: z.literal('workspace-member'), id: z.string() });
 const common = { format: z.literal('plaintext'), content: z.string(), author, created_at: z.string().optional() };
+// The document's body is `anyOf` three objects, each `additionalProperties: false`: a comment goes in
+// a thread, or on a record, or on an entry, never two of them (attio-ts-sdk's schema drops that).
 const createCommentSchema = z.object({
   data: z.union([
-    z.object({ ...common, thread_id: z.string() }),
-    z.object({ ...common, record: z.object({ object: z.string(), record_id: z.string() }) }),
-    z.object({ ...common, entry: z.object({ list: z.string(), entry_id: z.string() }) }),
+    z.strictObject({ ...common, thread_id: z.string() }),
+    z.strictObject({ ...common, record: z.object({ object: z.string(), record_id: z.string() }) }),
+    z.strictObject({ ...common, entry: z.object({ list: z.string(), entry_id: z.string() }) }),
   ]),
 });
 
@@ -60,21 +62,26 @@ export function renderThread(store: Store, thread: Thread): Record<string, unkno
 
 function requireThread(store: Store, id: string): Thread {
   const thread = store.threads.get(id);
-  if (!thread) throw notFound(`Thread with ID "${id}" not found.`);
+  // The document's 404 example: `Thread with ID "…" was not found.`
+  if (!thread) throw notFound(`Thread with ID "${id}" was not found.`);
   return thread;
 }
 
 export function registerCommentRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
   api.get('/threads', (c) => {
     const store = deps.store(c);
+    // "The default is `10` and the maximum is `50`"; offset "The default is `0`".
     const limit = queryInt(c, 'limit', { fallback: 10, min: 1, max: 50 });
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
     const { record_id: recordId, object, entry_id: entryId, list } = c.req.query();
-    // Each id "must be passed with" its object or list.
+    // Each id "must be passed with" its object or list (the document lists no error response: a 400
+    // `validation_type` is the stand-in's reading). Without either, every thread is listed.
     if ((recordId === undefined) !== (object === undefined) || (entryId === undefined) !== (list === undefined)) {
       throw validationError('record_id must be passed with object, and entry_id with list.');
     }
     let threads = [...store.threads.values()];
+    // An unknown object or list answers 404 `not_found` (not documented for this operation; Attio's
+    // answer for an unknown slug wherever it documents one).
     if (object !== undefined) {
       requireTargetScopes(c, { entry: null });
       const found = store.requireObject(object);
@@ -87,6 +94,7 @@ export function registerCommentRoutes(api: Hono<AppEnv>, deps: RouteDeps): void 
       const found = store.requireList(list);
       threads = threads.filter((t) => t.entry?.list_id === found.id && t.entry.entry_id === entryId);
     }
+    // The order of threads is not documented: oldest first here.
     threads.sort((a, b) => a.created_at.localeCompare(b.created_at));
     return jsonResponse({ data: paginate(threads, offset, limit).map((t) => renderThread(store, t)) });
   });
@@ -116,7 +124,8 @@ export function registerCommentRoutes(api: Hono<AppEnv>, deps: RouteDeps): void 
     let thread: Thread;
     if ('thread_id' in data) {
       const found = store.threads.get(data.thread_id);
-      if (!found) throw valueNotFound(`Cannot find thread with ID "${data.thread_id}".`);
+      // The document's 400 example for this operation.
+      if (!found) throw valueNotFound('The referenced Thread could not be found, it might have been deleted.');
       thread = found;
     } else if ('record' in data) {
       const object = store.findObject(data.record.object);
@@ -162,7 +171,7 @@ export function registerCommentRoutes(api: Hono<AppEnv>, deps: RouteDeps): void 
     const store = deps.store(c);
     const id = c.req.param('comment_id');
     const comment = store.comments.get(id);
-    if (!comment) throw notFound(`Comment with ID "${id}" not found.`);
+    if (!comment) throw notFound(`Comment with ID "${id}" was not found.`);
     requireTargetScopes(c, requireThread(store, comment.thread_id));
     return jsonResponse({ data: renderComment(store, comment) });
   });

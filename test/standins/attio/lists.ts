@@ -190,13 +190,16 @@ export function registerListRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const list = store.requireList(c.req.param('list'));
     const entry = store.requireEntry(list, c.req.param('entry_id'));
     const attribute = store.requireAttribute({ kind: 'list', id: list.id }, c.req.param('attribute'));
+    // `limit` and `offset` have no documented default: without them, every value.
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
-    const limit = queryInt(c, 'limit', { fallback: 1000, min: 1 });
+    const limit = queryInt(c, 'limit', { fallback: Number.MAX_SAFE_INTEGER, min: 1 });
     const values = valuesToShow(store, attribute, entry, queryBool(c, 'show_historic') === true);
     return jsonResponse({ data: paginate(values, offset, limit) });
   });
 
-  // Saved views, "ordered by view ID (`id.view_id` ascending)", paged by cursor.
+  // Saved views (attio-ts-sdk `getV2ListsByListViews`): "ordered by view ID (`id.view_id` ascending)",
+  // paged by cursor, `limit` "between 1 and 1000. Defaults to 500". `show_archived` (default false)
+  // is accepted; the seed has no archived view, so it changes nothing.
   api.get('/lists/:list/views', (c) => {
     const store = deps.store(c);
     const list = store.requireList(c.req.param('list'));

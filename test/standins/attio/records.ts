@@ -70,7 +70,8 @@ export function valuesToShow(
   historic: boolean,
 ): Record<string, unknown>[] {
   if (historic && attribute.type === 'interaction') {
-    throw validationError(`Historic values cannot be queried on the COMINT attribute "${attribute.api_slug}".`);
+    // The document's 400 example for this case.
+    throw validationError('Cannot set show_historic param to true when querying a COMINT attribute.');
   }
   const values = historic ? store.historicValuesOf(attribute, row) : store.valuesOf(attribute, row);
   return values.map((v) => renderValue(store, attribute, v));
@@ -300,8 +301,9 @@ export function registerRecordRoutes(api: Hono<AppEnv>, deps: RouteDeps): void {
     const object = store.requireObject(c.req.param('object'));
     const record = store.requireRecord(object, c.req.param('record_id'));
     const attribute = store.requireAttribute({ kind: 'object', id: object.id }, c.req.param('attribute'));
+    // `limit` and `offset` have no documented default: without them, every value.
     const offset = queryInt(c, 'offset', { fallback: 0, min: 0 });
-    const limit = queryInt(c, 'limit', { fallback: 1000, min: 1 });
+    const limit = queryInt(c, 'limit', { fallback: Number.MAX_SAFE_INTEGER, min: 1 });
     const values = valuesToShow(store, attribute, record, queryBool(c, 'show_historic') === true);
     return jsonResponse({ data: paginate(values, offset, limit) });
   });

@@ -524,3 +524,148 @@ describe('search records (OpenAPI POST /v2/objects/records/search: "results … 
     expect(ok.status).toBe(200);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Sales activity: meetings, call recordings, transcripts, comments, value history
+// ---------------------------------------------------------------------------------------------
+
+describe('meetings, call recordings and transcripts (OpenAPI /v2/meetings…, beta)', () => {
+  const meetingByTitle = (title: string) => {
+    const meeting = [...attio.state.store.meetings.values()].find((m) => m.title === title);
+    if (!meeting) throw new Error(`seed meeting ${title} not found`);
+    return meeting;
+  };
+  const recordingOf = (meetingId: string) => {
+    const recording = [...attio.state.store.callRecordings.values()].find((r) => r.meeting_id === meetingId);
+    if (!recording) throw new Error('seed recording not found');
+    return recording;
+  };
+
+  it('offsets a datetime by the meeting timezone (components.schemas.meeting: "the datetime will offset using the specified timezone")', async () => {
+    const meeting = meetingByTitle('Acme — Enterprise license discovery');
+    const answer = await api('GET', `/v2/meetings/${meeting.id}`);
+    expect(answer.status).toBe(200);
+    // 16:00 UTC on 2025-09-09 is 09:00 in Los Angeles (daylight time, UTC−7).
+    expect((answer.body.data as Json).start).toEqual({
+      datetime: '2025-09-09T09:00:00.000-07:00',
+      timezone: 'America/Los_Angeles',
+    });
+    expect(Date.parse(((answer.body.data as Json).end as { datetime: string }).datetime)).toBe(
+      Date.parse('2025-09-09T16:45:00Z'),
+    );
+  });
+
+  it('answers an unknown meeting or recording with the documented 404 and message', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect(await api('GET', `/v2/meetings/${unknown}`)).toMatchObject({
+      status: 404,
+      body: { code: 'not_found', message: `Meeting with ID "${unknown}" was not found.` },
+    });
+    const meeting = meetingByTitle('Acme — Enterprise license discovery');
+    expect(await api('GET', `/v2/meetings/${meeting.id}/call_recordings/${unknown}`)).toMatchObject({
+      status: 404,
+      body: { code: 'not_found', message: `Call recording with ID "${unknown}" was not found.` },
+    });
+  });
+
+  it('takes linked_object and linked_record_id only together ("If provided, … must also be provided")', async () => {
+    const acme = attio.state.store.recordsOf(attio.state.store.requireObject('companies').id)[0];
+    const answer = await api('GET', `/v2/meetings?linked_object=companies`);
+    expect(answer).toMatchObject({ status: 400, body: { type: 'invalid_request_error', code: 'validation_type' } });
+    expect((await api('GET', `/v2/meetings?linked_record_id=${acme?.id}`)).status).toBe(400);
+  });
+
+  it('ends_from is inclusive (on the end), starts_before exclusive (on the start)', async () => {
+    const meeting = meetingByTitle('Acme — Enterprise license discovery');
+    const titles = async (q: string) =>
+      ((await api('GET', `/v2/meetings?${q}`)).body.data as Json[]).map((m) => m.title);
+    expect(await titles(`ends_from=${encodeURIComponent(meeting.end)}`)).toContain(meeting.title);
+    expect(await titles(`starts_before=${encodeURIComponent(meeting.start)}`)).not.toContain(meeting.title);
+  });
+
+  it('writes raw_transcript as the document example does ("[00:05] Tom Watson: I\'m here.")', async () => {
+    const meeting = meetingByTitle('Acme — Enterprise license discovery');
+    const recording = recordingOf(meeting.id);
+    const answer = await api('GET', `/v2/meetings/${meeting.id}/call_recordings/${recording.id}/transcript`);
+    expect(answer.status).toBe(200);
+    const lines = ((answer.body.data as Json).raw_transcript as string).split('\n');
+    expect(lines[0]).toMatch(/^\[00:02\] Dana Demo: Thanks for making the time\./);
+    // Alice's two consecutive segments are one turn, stamped with the first one's start.
+    expect(lines[1]).toMatch(/^\[\d{2}:\d{2}\] Alice Johnson: We have about forty engineers.* It does not scale/);
+    for (const line of lines) expect(line).toMatch(/^\[\d{2}:\d{2}\] [^:]+: /);
+  });
+
+  it('answers 200 with no segments for a recording still processing (only a 200 is documented)', async () => {
+    const meeting = meetingByTitle('Globex plant analytics demo');
+    const recording = recordingOf(meeting.id);
+    expect(recording.status).toBe('processing');
+    const answer = await api('GET', `/v2/meetings/${meeting.id}/call_recordings/${recording.id}/transcript`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      data: { transcript: [], raw_transcript: '' },
+      pagination: { next_cursor: null },
+    });
+  });
+});
+
+describe('comments and threads (OpenAPI POST /v2/comments, GET /v2/threads…)', () => {
+  it('takes one of thread_id, record and entry ("additionalProperties: false" on each), not two', async () => {
+    const store = attio.state.store;
+    const member = store.memberByEmail('demo@example.com');
+    const deal = store.recordsOf(store.requireObject('deals').id)[0];
+    const thread = [...store.threads.values()][0];
+    const answer = await api('POST', '/v2/comments', {
+      data: {
+        format: 'plaintext',
+        content: 'Two targets',
+        author: { type: 'workspace-member', id: member?.id },
+        thread_id: thread?.id,
+        record: { object: 'deals', record_id: deal?.id },
+      },
+    });
+    expect(answer).toMatchObject({ status: 400, body: { type: 'invalid_request_error', code: 'validation_type' } });
+  });
+
+  it('answers an unknown thread with the documented 400 value_not_found and 404 not_found', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const member = attio.state.store.memberByEmail('demo@example.com');
+    const answer = await api('POST', '/v2/comments', {
+      data: {
+        format: 'plaintext',
+        content: 'x',
+        author: { type: 'workspace-member', id: member?.id },
+        thread_id: unknown,
+      },
+    });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: {
+        code: 'value_not_found',
+        message: 'The referenced Thread could not be found, it might have been deleted.',
+      },
+    });
+    expect(await api('GET', `/v2/threads/${unknown}`)).toMatchObject({
+      status: 404,
+      body: { code: 'not_found', message: `Thread with ID "${unknown}" was not found.` },
+    });
+  });
+});
+
+describe('value history (OpenAPI GET …/attributes/{attribute}/values, show_historic)', () => {
+  it('refuses history of a COMINT attribute with the documented 400', async () => {
+    const store = attio.state.store;
+    const acme = store.recordsOf(store.requireObject('companies').id)[0];
+    const answer = await api(
+      'GET',
+      `/v2/objects/companies/records/${acme?.id}/attributes/last_interaction/values?show_historic=true`,
+    );
+    expect(answer).toMatchObject({
+      status: 400,
+      body: {
+        type: 'invalid_request_error',
+        code: 'validation_type',
+        message: 'Cannot set show_historic param to true when querying a COMINT attribute.',
+      },
+    });
+  });
+});
