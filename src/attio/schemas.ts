@@ -212,6 +212,13 @@ export const AttioComment = z.looseObject({
 });
 export type AttioComment = z.infer<typeof AttioComment>;
 export const ThreadsResponse = z.object({
-  data: z.array(z.looseObject({ id: z.looseObject({ thread_id: z.string() }), comments: z.array(AttioComment) })),
+  data: z.array(
+    z.looseObject({
+      id: z.looseObject({ thread_id: z.string() }),
+      // Sorted by `created_at`, as Attio documents.
+      comments: z.array(AttioComment),
+      created_at: z.string(),
+    }),
+  ),
 });
 export const CommentResponse = z.object({ data: AttioComment });

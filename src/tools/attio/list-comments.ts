@@ -26,7 +26,9 @@ export const listComments = defineTool({
       context.attio.threads(target, { limit: input.limit, offset: input.offset }),
       actorNamer(context),
     ]);
-    const threads = data.map((thread) => ({
+    // Attio documents no order for threads (their comments come oldest first): sorted here.
+    const byTime = (a: { created_at: string }, b: { created_at: string }) => a.created_at.localeCompare(b.created_at);
+    const threads = [...data].sort(byTime).map((thread) => ({
       id: thread.id.thread_id,
       ...(thread.comments.some((c) => c.resolved_at) ? { resolved: true } : {}),
       comments: thread.comments.map((c) => [actor(c.author), shortTime(c.created_at), cut(c.content_plaintext)]),
