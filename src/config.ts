@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type BackendConfig, checkBackend } from './backend/settings';
 import { binding, canonicalOrigin, checkSettings, optional, type Settings, wholeNumber, withDefault } from './settings';
 import { UPSTREAM_IDS, UPSTREAMS, type UpstreamConfig, type UpstreamId } from './upstreams';
 
@@ -74,6 +75,8 @@ export interface Config {
   tokenCacheMs: number;
   /** Whether the rate-limiting bindings are enforced (RATE_LIMITS, default on). */
   rateLimits: boolean;
+  /** A backend MCP server that supplies the tools instead of the upstream's pack (BACKEND; see backend/settings.ts). */
+  backend: BackendConfig | undefined;
 }
 
 export type ConfigReport =
@@ -92,8 +95,9 @@ export function readConfig(env: unknown): ConfigReport {
     ? (UPSTREAMS[id] as { settings: Settings; config(values: unknown, timeoutMs: number): unknown })
     : undefined;
   const own = module ? checkSettings(module.settings, vars) : { checks: {}, problems: [], values: {} };
-  const checks = { ...common.checks, ...own.checks };
-  const problems = [...common.problems, ...own.problems];
+  const backend = checkBackend(vars);
+  const checks = { ...common.checks, ...own.checks, ...backend.checks };
+  const problems = [...common.problems, ...own.problems, ...backend.problems];
   if (!id || !module || problems.length > 0) return { ok: false, checks, problems };
   return {
     ok: true,
@@ -108,6 +112,7 @@ export function readConfig(env: unknown): ConfigReport {
       allowedOrigins: common.values.ALLOWED_ORIGINS ?? [],
       tokenCacheMs: Number(common.values.TOKEN_CACHE_SECONDS) * 1000,
       rateLimits: common.values.RATE_LIMITS !== 'off',
+      backend: backend.config,
     },
   };
 }

@@ -5,15 +5,17 @@ import { z } from 'zod';
 import { audit } from '../audit';
 import { oauthApi } from '../auth/oauth-options';
 import { withCachedTokens } from '../auth/token-cache';
+import type { BackendConnection } from '../backend/connection';
+import { serveBackend } from '../backend/proxy';
+import { backendFetch } from '../backend/reach';
 import { readConfig } from '../config';
 import { activeUpstream } from '../upstreams';
 import { MemoryEventStore, StreamRequests } from './memory-event-store';
-import { registerTools } from './register-tools';
+import { type Extra, registerTools } from './register-tools';
+import { SERVER_INFO } from './server-info';
 import { SessionCache } from './session-cache';
 import { ToolScopes } from './tool-scopes';
 import { VerifiedCallReader } from './verified-call';
-
-export const SERVER_INFO = { name: 'remote-mcp', version: '0.1.0' } as const;
 
 /**
  * A session unused for a day is deleted with its storage, on both transports; its client then
@@ -45,8 +47,11 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
   // The configuration is read once per session instance, for the instructions and the tools.
   readonly #report = readConfig(this.env);
   readonly #upstream = this.#report.ok ? activeUpstream(this.#report.config.upstream) : undefined;
+  /** A backend MCP server, when the deployment has one: it supplies the tools instead of the upstream's pack. */
+  readonly #backendConfig = this.#report.ok ? this.#report.config.backend : undefined;
+  #backend?: BackendConnection;
 
-  server = new McpServer(SERVER_INFO, { instructions: this.#upstream?.instructions });
+  server = new McpServer(SERVER_INFO, { instructions: this.#backendConfig ? undefined : this.#upstream?.instructions });
 
   /** Workspace schema and members, read once per session rather than once per tool call. */
   readonly #cache = new SessionCache();
@@ -140,6 +145,7 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
       await this.schedule(new Date(expires), 'expireIfIdle');
       return;
     }
+    await this.#backend?.close(); // ends the backend's session too
     await this.destroy(); // drops its storage and schedules, and ends its open streams
   }
 
@@ -156,12 +162,23 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
       if (!checked.has(props)) checked.set(props, upstream.propsSchema.parse(props));
       return checked.get(props);
     };
+    const callOf = (extra: Extra) => this.#calls.read(extra.requestInfo?.headers);
+    if (config.backend) {
+      const backend = config.backend;
+      this.#backend = serveBackend(this.server, backend, {
+        callOf,
+        identityOf: (call) => upstream.identity(propsOf(call.props)),
+        upstream: upstream.id,
+        fetchFor: (call) => backendFetch(backend, this.env, call.userId),
+      });
+      return;
+    }
     registerTools(
       this.server,
       upstream.tools.filter((tool) => offered.has(tool.name)),
       new ToolScopes(upstream.tools),
       {
-        callOf: (extra) => this.#calls.read(extra.requestInfo?.headers),
+        callOf,
         contextFor: (call, confirm) =>
           upstream.toolContext(propsOf(call.props), call.scopes, { cache: this.#cache, confirm }),
         // The upstream no longer accepts this grant's token: revoke the grant, so the client's

@@ -129,6 +129,13 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
     },
     tools: accessTools,
     toolsFor: () => accessTools,
+    identity: (props) => ({
+      email: props.email?.toLowerCase() ?? null,
+      name: props.name,
+      groups: props.groups.map((group) => group.toLowerCase()),
+      login: null,
+      orgs: [],
+    }),
 
     async prepareSignIn() {
       const [{ code_verifier }, nonce] = await Promise.all([pkceChallenge(64), pkceChallenge(43)]);

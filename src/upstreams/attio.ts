@@ -53,6 +53,13 @@ export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioTo
     },
     tools: attioTools,
     toolsFor: () => attioTools,
+    identity: (props) => ({
+      email: props.member.email?.toLowerCase() ?? null,
+      name: props.member.name,
+      groups: [],
+      login: null,
+      orgs: [],
+    }),
 
     async prepareSignIn() {
       return {};

@@ -75,11 +75,23 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
   const restricted = config.allowedLogins.length > 0 || config.allowedOrgs.length > 0;
 
   /** Whether policy lets this user in: listed by login, or a member of a listed organisation. */
-  async function allowed(github: GitHubClient, login: string): Promise<boolean> {
+  function allowed(login: string, orgs: readonly string[]): boolean {
     if (!restricted || isListed(config.allowedLogins, login)) return true;
-    if (config.allowedOrgs.length === 0) return false;
-    const orgs = await github.orgs();
-    return orgs.some((org) => isListed(config.allowedOrgs, org.login));
+    return orgs.some((org) => isListed(config.allowedOrgs, org));
+  }
+
+  /**
+   * The person's organisations, lower case, for the allowlist and per-user policy (`/user/orgs`:
+   * public memberships, private ones with `read:org`). Only an allowlist that depends on them makes
+   * a failure to read them fatal.
+   */
+  async function orgsOf(github: GitHubClient, login: string): Promise<string[]> {
+    try {
+      return (await github.orgs()).map((org) => org.login.toLowerCase());
+    } catch (error) {
+      if (restricted && config.allowedOrgs.length > 0 && !isListed(config.allowedLogins, login)) throw error;
+      return [];
+    }
   }
 
   return {
@@ -95,6 +107,13 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
     tools: [...githubTools, ...privilegedGithubTools],
     toolsFor: (props) =>
       isListed(config.privilegedLogins, props.login) ? [...githubTools, ...privilegedGithubTools] : githubTools,
+    identity: (props) => ({
+      email: props.email?.toLowerCase() ?? null,
+      name: props.name,
+      groups: [],
+      login: props.login.toLowerCase(),
+      orgs: props.orgs,
+    }),
 
     async prepareSignIn() {
       const { code_verifier } = await pkceChallenge(64);
@@ -141,7 +160,8 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
         );
       });
       const [user, emails] = identity;
-      if (!(await allowed(github, user.login))) {
+      const orgs = await orgsOf(github, user.login);
+      if (!allowed(user.login, orgs)) {
         throw new SignInRefused(
           `The GitHub account @${user.login} is not allowed to use this server. Ask its administrator to add you, or sign in with another account.`,
           403,
@@ -151,7 +171,7 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
       return {
         userId: await opaqueUserId('github', String(user.id)),
         label: `@${user.login}`,
-        props: { upstream: 'github', login: user.login, name: user.name ?? null, email, token },
+        props: { upstream: 'github', login: user.login, name: user.name ?? null, email, orgs, token },
       };
     },
 
@@ -161,10 +181,12 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
       const github = client(props.token);
       try {
         await github.user();
-        if (!(await allowed(github, props.login))) {
+        const orgs = await orgsOf(github, props.login);
+        if (!allowed(props.login, orgs)) {
           throw new OAuthError('invalid_grant', { description: 'This account is no longer allowed; sign in again.' });
         }
-        return undefined;
+        // Organisations feed per-user policy: a change is kept with the grant.
+        return orgs.join() === props.orgs.join() ? undefined : { ...props, orgs };
       } catch (error) {
         if (error instanceof OAuthError) throw error;
         if (error instanceof UpstreamError && error.revoked) {

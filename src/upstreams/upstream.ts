@@ -56,6 +56,23 @@ export interface Upstream<Props extends { upstream: string }, Context> {
   toolsFor(props: Props): AnyToolDefinition<Context>[];
   /** The narrow context tool handlers get. */
   toolContext(props: Props, scopes: readonly string[], session: SessionServices): Context;
+  /** Who the grant's person is, as this provider verified it (per-user policy, a backend's identity headers). */
+  identity(props: Props): Identity;
+}
+
+/**
+ * A person as their upstream verified them, in one shape for every upstream: what per-user
+ * policy matches on and what a backend MCP server is told. Fields a provider does not know are
+ * `null` or empty; lists are lower case, as configuration lists are.
+ */
+export interface Identity {
+  email: string | null;
+  name: string | null;
+  /** Cloudflare Access or OpenID Connect groups. */
+  groups: string[];
+  /** GitHub login and organisations. */
+  login: string | null;
+  orgs: string[];
 }
 
 /** What every upstream's configuration holds: this deployment's OAuth client at the provider. */

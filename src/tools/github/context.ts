@@ -7,6 +7,8 @@ export const GitHubProps = z.object({
   login: z.string(),
   name: z.string().nullable(),
   email: z.string().nullable(),
+  /** Organisation logins, lower case; grants from before they were kept have none. */
+  orgs: z.array(z.string()).default([]),
   token: z.string().min(1),
 });
 export type GitHubProps = z.infer<typeof GitHubProps>;

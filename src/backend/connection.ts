@@ -1,0 +1,140 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  ErrorCode,
+  McpError,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** What the session hears from the backend outside any request: its lists changed. */
+export interface BackendEvents {
+  /** Also called when a new backend session replaces one, which may offer other tools. */
+  toolsChanged(): void;
+  resourcesChanged(): void;
+  promptsChanged(): void;
+}
+
+/** The backend cannot be reached, or stopped answering: the user should try again later. */
+export class BackendUnavailable extends Error {
+  override readonly name = 'BackendUnavailable';
+}
+
+/**
+ * The session's MCP client of the backend (the SDK's `Client` over streamable HTTP), opened on first
+ * use and opened again when the backend forgets it: a backend that restarted answers 404 for the
+ * old session (MCP: the client must then start a new one), which is retried once on a new session
+ * (a 404 means the request was not processed). Any other failure closes the connection, so the next
+ * request connects afresh and a backend's return is picked up. Every HTTP request carries the
+ * headers of the call it serves (`setHeaders`), and only those: never the client's.
+ */
+export class BackendConnection {
+  #client: Promise<Client> | undefined;
+  #opened = 0;
+  #headers: Record<string, string> = {};
+
+  constructor(
+    private readonly options: {
+      url: string;
+      fetch: FetchLike;
+      connectTimeoutMs: number;
+      events: BackendEvents;
+      /** How this server names itself to the backend. */
+      clientInfo: { name: string; version: string };
+    },
+  ) {}
+
+  /** The headers of the call being served: the identity, and the Worker's backend credential. */
+  setHeaders(headers: Record<string, string>): void {
+    this.#headers = headers;
+  }
+
+  /** Runs `use` on a connected client; a forgotten session is replaced once and `use` run again. */
+  async run<T>(use: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.#connected();
+    try {
+      return await use(client);
+    } catch (error) {
+      // The backend's own answer (an unknown tool, a bad argument) leaves the connection as it is.
+      if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw error;
+      this.#drop(client);
+      if (!isSessionGone(error)) throw error;
+      return use(await this.#connected());
+    }
+  }
+
+  /** Ends the backend session (the session that owns it ended): MCP's DELETE, then the connection. */
+  async close(): Promise<void> {
+    const client = await this.#client?.catch(() => undefined);
+    this.#client = undefined;
+    const transport = client?.transport;
+    if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => undefined);
+    await client?.close().catch(() => undefined);
+  }
+
+  #connected(): Promise<Client> {
+    if (!this.#client) {
+      const opening = this.#open();
+      this.#client = opening;
+      opening.catch(() => {
+        if (this.#client === opening) this.#client = undefined;
+      });
+    }
+    return this.#client;
+  }
+
+  async #open(): Promise<Client> {
+    const { url, fetch, connectTimeoutMs, events, clientInfo } = this.options;
+    const transport = new StreamableHTTPClientTransport(new URL(url), {
+      // The identity and credential of the call being served, over whatever the SDK sets.
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        for (const [name, value] of Object.entries(this.#headers)) headers.set(name, value);
+        return fetch(input, { ...init, headers });
+      },
+      // A dropped notification stream is reopened twice, then left: requests reconnect on their own.
+      reconnectionOptions: {
+        initialReconnectionDelay: 1000,
+        maxReconnectionDelay: 10_000,
+        reconnectionDelayGrowFactor: 2,
+        maxRetries: 2,
+      },
+    });
+    // No sampling, elicitation or roots: the backend's requests to a client are not passed on.
+    const client = new Client(clientInfo);
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => events.toolsChanged());
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => events.resourcesChanged());
+    client.setNotificationHandler(PromptListChangedNotificationSchema, () => events.promptsChanged());
+    client.onclose = () => {
+      void this.#forget(client);
+    };
+    try {
+      await client.connect(transport, { timeout: connectTimeoutMs });
+    } catch (error) {
+      await transport.close().catch(() => undefined);
+      throw new BackendUnavailable(describe(error));
+    }
+    if (this.#opened++ > 0) events.toolsChanged();
+    return client;
+  }
+
+  async #forget(client: Client): Promise<void> {
+    if ((await this.#client?.catch(() => undefined)) === client) this.#client = undefined;
+  }
+
+  #drop(client: Client): void {
+    void this.#forget(client).then(() => client.transport?.close().catch(() => undefined));
+  }
+}
+
+/** The backend no longer knows the session (it restarted, or ended it): MCP's 404. */
+function isSessionGone(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && error.code === 404;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof StreamableHTTPError) return `HTTP ${error.code ?? 'error'}`;
+  return error instanceof Error ? error.name : 'unknown';
+}
