@@ -1,7 +1,37 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { BACKEND_TEST_TOKEN } from './test/backends/bridge-setup.ts';
 import { TEST_PUBLIC_URL } from './test/support/constants.ts';
 import { forward, serveCimd } from './test/support/outbound.ts';
+
+/**
+ * The Worker's outbound requests in the Workers-runtime tests: CIMD documents of test clients are
+ * answered here; the rest (the stand-ins on loopback) goes out over real HTTP.
+ */
+const outboundService = (request: Request) => serveCimd(request) ?? forward(request);
+
+/** The Worker's settings in the Workers-runtime tests: Attio, through its stand-in on loopback. */
+function attioBindings(inject: <T>(key: 'attioStandinUrl') => T) {
+  const standin = inject<string>('attioStandinUrl');
+  return {
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    UPSTREAM: 'attio',
+    CONSENT_SECRET: 'test-consent-secret-0123456789-abcdefghijklmnop',
+    ATTIO_CLIENT_ID: 'dev-attio-client',
+    ATTIO_CLIENT_SECRET: 'dev-attio-secret',
+    ATTIO_AUTHORIZE_URL: `${standin}/authorize`,
+    ATTIO_TOKEN_URL: `${standin}/oauth/token`,
+    ATTIO_API_URL: standin,
+    ATTIO_STANDIN_URL: standin,
+    // A browser-based client's page (MCP Inspector's web UI), allowed to call /mcp.
+    ALLOWED_ORIGINS: 'http://localhost:6274',
+    // Every test signs in many times from one address; rate limits are tested end to end
+    // against wrangler dev (test/e2e/rate-limits.test.ts).
+    RATE_LIMITS: 'off',
+    // Short, so the timeout tests do not wait 10 s per attempt.
+    UPSTREAM_TIMEOUT_MS: '2000',
+  };
+}
 
 export default defineConfig({
   test: {
@@ -20,35 +50,46 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.jsonc' },
-            miniflare: {
-              // The Worker's outbound requests: CIMD documents of test clients are answered
-              // here; the rest (the Attio stand-in on loopback) goes out over real HTTP.
-              outboundService: (request: Request) => serveCimd(request) ?? forward(request),
-              bindings: {
-                PUBLIC_URL: TEST_PUBLIC_URL,
-                UPSTREAM: 'attio',
-                CONSENT_SECRET: 'test-consent-secret-0123456789-abcdefghijklmnop',
-                ATTIO_CLIENT_ID: 'dev-attio-client',
-                ATTIO_CLIENT_SECRET: 'dev-attio-secret',
-                ATTIO_AUTHORIZE_URL: `${inject<string>('attioStandinUrl')}/authorize`,
-                ATTIO_TOKEN_URL: `${inject<string>('attioStandinUrl')}/oauth/token`,
-                ATTIO_API_URL: inject<string>('attioStandinUrl'),
-                ATTIO_STANDIN_URL: inject<string>('attioStandinUrl'),
-                // A browser-based client's page (MCP Inspector's web UI), allowed to call /mcp.
-                ALLOWED_ORIGINS: 'http://localhost:6274',
-                // Every test signs in many times from one address; rate limits are tested end to
-                // end against wrangler dev (test/e2e/rate-limits.test.ts).
-                RATE_LIMITS: 'off',
-                // Short, so the timeout tests do not wait 10 s per attempt.
-                UPSTREAM_TIMEOUT_MS: '2000',
-              },
-            },
+            miniflare: { outboundService, bindings: attioBindings(inject) },
           })),
         ],
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           globalSetup: ['test/support/standin-setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The Worker with a backend MCP server as its tool source (BACKEND=service): the bridge in
+        // front of a stdio server, on loopback, reached through a service binding; and the way the
+        // Worker reaches a container (test/backends/worker.ts).
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './test/backends/wrangler.jsonc' },
+            miniflare: {
+              outboundService,
+              bindings: {
+                ...attioBindings(inject),
+                BACKEND: 'service',
+                BACKEND_TOKEN: BACKEND_TEST_TOKEN,
+                BACKEND_POLICY: JSON.stringify({ tools: { save_note: { allow: ['email:jordan@example.com'] } } }),
+                BRIDGE_URL: inject<string>('bridgeUrl'),
+              },
+              serviceBindings: {
+                // Another Worker, as far as the product can tell: the bridge answers.
+                BACKEND_SERVICE: (request: Request) => {
+                  const url = new URL(request.url);
+                  return fetch(new URL(url.pathname + url.search, inject<string>('bridgeUrl')), request);
+                },
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'backend',
+          include: ['test/backends/**/*.test.ts'],
+          globalSetup: ['test/support/standin-setup.ts', 'test/backends/bridge-setup.ts'],
           testTimeout: 30_000,
         },
       },

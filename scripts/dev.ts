@@ -2,12 +2,18 @@
  * `npm run dev`: the Worker on http://localhost:8788 and the local stand-in of the chosen
  * upstream, together: `npm run dev` (Attio, on :8789), `UPSTREAM=github npm run dev` (GitHub, on
  * :8790), `UPSTREAM=access npm run dev` (Cloudflare Access, an OpenID Provider on :8791). Ctrl-C
- * stops both. No account and no secret to type: the first run copies .dev.vars.example
+ * stops them all. No account and no secret to type: the first run copies .dev.vars.example
  * (development defaults) to .dev.vars, and the stand-in's settings are passed with --var.
+ *
+ * `BACKEND=stdio` adds a backend MCP server as the tool source: a stdio server (the SDK's
+ * `server-everything`, or the command in `BACKEND_COMMAND`) behind the bridge the container runs
+ * (container/bridge.ts), on :8792. `BACKEND=url BACKEND_URL=…` points at a server of your own.
  */
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProcess, waitForUrl } from './lib/processes.ts';
+import { EVERYTHING_SERVER, startBridge } from './lib/bridge.ts';
+import { type Started, startProcess, waitForUrl } from './lib/processes.ts';
 import { STANDINS, type StandinName, startStandinProcess } from './lib/standins.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -27,9 +33,36 @@ if (!existsSync(join(root, '.dev.vars'))) {
   console.log('Created .dev.vars from .dev.vars.example (development defaults for the local stand-in).');
 }
 
+const BRIDGE_PORT = 8792;
+const backendKind = process.env.BACKEND;
+if (backendKind && !['stdio', 'url'].includes(backendKind)) {
+  console.error(
+    `BACKEND must be "stdio" (a stdio server behind the local bridge) or "url" (with BACKEND_URL) for npm run dev (got "${backendKind}").`,
+  );
+  process.exit(2);
+}
+// A fresh credential per run: the bridge accepts only the Worker.
+const bridgeToken = randomBytes(24).toString('base64url');
+const bridge =
+  backendKind === 'stdio'
+    ? startBridge({
+        port: BRIDGE_PORT,
+        command: process.env.BACKEND_COMMAND?.split(' ').filter(Boolean) ?? EVERYTHING_SERVER,
+        token: bridgeToken,
+      })
+    : undefined;
+/** The Worker's backend settings: the local bridge, or what the environment names. */
+const backendVars: Record<string, string> = bridge
+  ? { BACKEND: 'url', BACKEND_URL: bridge.url, BACKEND_TOKEN: bridgeToken }
+  : Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] => /^BACKEND(_|$)/.test(entry[0]) && entry[1] !== undefined,
+      ),
+    );
+
 const standinLabel = `${upstream}-standin`;
 const standin = startStandinProcess(name, STANDIN_PORT);
-const vars = { UPSTREAM: upstream, ...chosen.vars(standin.url) };
+const vars = { UPSTREAM: upstream, ...chosen.vars(standin.url), ...backendVars };
 const args = [
   'dev',
   '--port',
@@ -49,16 +82,18 @@ let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    await Promise.all([worker.stop(), standin.stop()]);
+    await Promise.all([worker.stop(), standin.stop(), bridge?.stop()]);
   }
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
-for (const [name, started] of [
+const children: [string, Started][] = [
   ['worker', worker],
   [standinLabel, standin],
-] as const) {
+];
+if (bridge) children.push(['bridge', bridge]);
+for (const [name, started] of children) {
   started.child.once('exit', (code) => {
     if (stopping) return;
     console.error(`${name} exited (code ${code}); stopping.`);
@@ -67,7 +102,11 @@ for (const [name, started] of [
 }
 
 try {
-  await Promise.all([standin.ready(), waitForUrl(`http://localhost:${WORKER_PORT}/health`, { timeoutMs: 90_000 })]);
+  await Promise.all([
+    standin.ready(),
+    bridge?.ready(),
+    waitForUrl(`http://localhost:${WORKER_PORT}/health`, { timeoutMs: 90_000 }),
+  ]);
   const health = (await (await fetch(`http://localhost:${WORKER_PORT}/health`)).json()) as {
     status: string;
     checks: Record<string, boolean>;
@@ -78,10 +117,10 @@ try {
   console.log(`
   MCP server     http://localhost:${WORKER_PORT}/mcp   (legacy SSE: http://localhost:${WORKER_PORT}/sse)
   Health         http://localhost:${WORKER_PORT}/health  ${missing.length ? `NOT CONFIGURED: ${missing.join(', ')} (see .dev.vars)` : 'ok'}
-  Upstream       ${upstream}, local stand-in ${standin.url}   (${chosen.signIn})
+  Upstream       ${upstream}, local stand-in ${standin.url}   (${chosen.signIn})${bridge ? `\n  Backend        a stdio MCP server behind the bridge, ${bridge.url}` : backendVars.BACKEND_URL ? `\n  Backend        ${backendVars.BACKEND_URL}` : ''}
 
   Try it:  npx @modelcontextprotocol/inspector   → URL http://localhost:${WORKER_PORT}/mcp
-  Ctrl-C stops both.
+  Ctrl-C stops everything.
 `);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -7,6 +7,7 @@ import { notConfiguredResponse } from './http/not-configured';
 import { wrongOriginResponse } from './http/wrong-origin';
 import { createProvider } from './provider';
 
+export { BackendContainer } from './backend/container';
 export { McpSession } from './mcp/session';
 
 /**

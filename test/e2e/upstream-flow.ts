@@ -22,15 +22,19 @@ export class BrowserOAuthProvider extends InMemoryOAuthProvider {
   authorizationCode?: string;
   readonly browser: Browser;
   readonly identity: string;
-  constructor(origin: string, identity: string) {
+  /** Scopes the person unticks on the consent page. */
+  readonly untick: string[];
+  constructor(origin: string, identity: string, untick: string[] = []) {
     super(REDIRECT_URI, 'E2E SDK client');
     this.browser = new Browser(origin, (request) => fetch(request));
     this.identity = identity;
+    this.untick = untick;
   }
   async redirectToAuthorization(url: URL) {
     const { redirect } = await followAuthorization(this.browser, url.toString(), {
       redirectUri: REDIRECT_URI,
       email: this.identity,
+      untick: this.untick,
     });
     this.authorizationCode = redirect.searchParams.get('code') ?? undefined;
   }
@@ -39,11 +43,16 @@ export class BrowserOAuthProvider extends InMemoryOAuthProvider {
 export type Transport = 'streamable-http' | 'sse';
 
 /** Connects as the SDK does: a 401, the browser journey, `finishAuth`, then a fresh transport. */
-export async function connect(origin: string, provider: BrowserOAuthProvider, kind: Transport): Promise<Client> {
+export async function connect(
+  origin: string,
+  provider: BrowserOAuthProvider,
+  kind: Transport,
+  requestInit?: RequestInit,
+): Promise<Client> {
   const make = () =>
     kind === 'streamable-http'
-      ? new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), { authProvider: provider })
-      : new SSEClientTransport(new URL(`${origin}/sse`), { authProvider: provider });
+      ? new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), { authProvider: provider, requestInit })
+      : new SSEClientTransport(new URL(`${origin}/sse`), { authProvider: provider, requestInit });
   const client = new Client({ name: 'e2e', version: '1.0.0' });
   let transport = make();
   try {
