@@ -17,6 +17,13 @@ export interface BackendEvents {
   promptsChanged(): void;
 }
 
+/**
+ * A backend session unused this long is ended: its open notification stream would otherwise keep
+ * the session's Durable Object awake (and billed) for as long as the client stays connected. The
+ * next request opens a new one and tells the client the tool list may have changed.
+ */
+export const BACKEND_IDLE_MS = 5 * 60_000;
+
 /** The backend cannot be reached, or stopped answering: the user should try again later. */
 export class BackendUnavailable extends Error {
   override readonly name = 'BackendUnavailable';
@@ -33,6 +40,8 @@ export class BackendUnavailable extends Error {
 export class BackendConnection {
   #client: Promise<Client> | undefined;
   #opened = 0;
+  #idle: ReturnType<typeof setTimeout> | undefined;
+  #inFlight = 0;
   #headers: Record<string, string> = {};
 
   constructor(
@@ -53,20 +62,27 @@ export class BackendConnection {
 
   /** Runs `use` on a connected client; a forgotten session is replaced once and `use` run again. */
   async run<T>(use: (client: Client) => Promise<T>): Promise<T> {
-    const client = await this.#connected();
+    clearTimeout(this.#idle);
+    this.#inFlight++;
     try {
-      return await use(client);
-    } catch (error) {
-      // The backend's own answer (an unknown tool, a bad argument) leaves the connection as it is.
-      if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw error;
-      this.#drop(client);
-      if (!isSessionGone(error)) throw error;
-      return use(await this.#connected());
+      const client = await this.#connected();
+      try {
+        return await use(client);
+      } catch (error) {
+        // The backend's own answer (an unknown tool, a bad argument) leaves the connection as it is.
+        if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw error;
+        this.#drop(client);
+        if (!isSessionGone(error)) throw error;
+        return await use(await this.#connected());
+      }
+    } finally {
+      if (--this.#inFlight === 0) this.#idle = setTimeout(() => void this.close(), BACKEND_IDLE_MS);
     }
   }
 
   /** Ends the backend session (the session that owns it ended): MCP's DELETE, then the connection. */
   async close(): Promise<void> {
+    clearTimeout(this.#idle);
     const client = await this.#client?.catch(() => undefined);
     this.#client = undefined;
     const transport = client?.transport;
