@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { AnyObjectSchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolRequestSchema,
@@ -19,6 +20,7 @@ import {
   McpError,
   ReadResourceRequestSchema,
   ReadResourceResultSchema,
+  type ServerResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { audit } from '../audit';
@@ -182,36 +184,18 @@ export function serveBackend(server: McpServer, config: BackendConfig, host: Bac
     }
   });
 
-  server.server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
-    begin(extra);
-    return forward((client) =>
-      client.request({ method: 'resources/list', params: request.params }, ListResourcesResultSchema),
-    );
-  });
-  server.server.setRequestHandler(ListResourceTemplatesRequestSchema, async (request, extra) => {
-    begin(extra);
-    return forward((client) =>
-      client.request({ method: 'resources/templates/list', params: request.params }, ListResourceTemplatesResultSchema),
-    );
-  });
-  server.server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
-    begin(extra);
-    return forward((client) =>
-      client.request({ method: 'resources/read', params: request.params }, ReadResourceResultSchema),
-    );
-  });
-  server.server.setRequestHandler(ListPromptsRequestSchema, async (request, extra) => {
-    begin(extra);
-    return forward((client) =>
-      client.request({ method: 'prompts/list', params: request.params }, ListPromptsResultSchema),
-    );
-  });
-  server.server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
-    begin(extra);
-    return forward((client) =>
-      client.request({ method: 'prompts/get', params: request.params }, GetPromptResultSchema),
-    );
-  });
+  // Resources and prompts pass through as they are, to everyone signed in.
+  const passThrough = <Request extends AnyObjectSchema>(requestSchema: Request, resultSchema: AnyObjectSchema) =>
+    server.server.setRequestHandler(requestSchema, async (request: SchemaOutput<Request>, extra) => {
+      begin(extra);
+      const { method, params } = request as { method: string; params?: Record<string, unknown> };
+      return forward((client) => client.request({ method, params }, resultSchema) as Promise<ServerResult>);
+    });
+  passThrough(ListResourcesRequestSchema, ListResourcesResultSchema);
+  passThrough(ListResourceTemplatesRequestSchema, ListResourceTemplatesResultSchema);
+  passThrough(ReadResourceRequestSchema, ReadResourceResultSchema);
+  passThrough(ListPromptsRequestSchema, ListPromptsResultSchema);
+  passThrough(GetPromptRequestSchema, GetPromptResultSchema);
 
   return connection;
 }

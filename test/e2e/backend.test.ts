@@ -1,13 +1,12 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeProcess, startBridge } from '../../scripts/lib/bridge.ts';
 import { freePort, startAccessStack } from '../../scripts/lib/stack.ts';
-import { asGroupLeader, MCP_REMOTE, NODE, OutputLog, ProcessGroups } from '../support/client-processes.ts';
+import { ProcessGroups, spawnMcpRemote } from '../support/client-processes.ts';
 import { Browser, followAuthorization } from '../support/oauth-client.ts';
 import { startRecordingProxy } from '../support/recording-proxy.ts';
 import { BrowserOAuthProvider, connect } from './upstream-flow';
@@ -226,20 +225,12 @@ describe('a backend MCP server behind the sign-in', () => {
     writeFileSync(opener, '#!/bin/sh\nexit 0\n');
     chmodSync(opener, 0o755);
     const callbackPort = await freePort();
-    const { command, args } = asGroupLeader(NODE, [MCP_REMOTE, `${stack.origin}/mcp`, String(callbackPort)]);
-    const transport = new StdioClientTransport({
-      command,
-      args,
+    const { client, transport, stderr } = spawnMcpRemote({
+      url: `${stack.origin}/mcp`,
+      callbackPort,
       env: { HOME: join(workDir, 'home'), MCP_REMOTE_CONFIG_DIR: join(workDir, 'auth'), BROWSER: opener },
-      stderr: 'pipe',
+      groups,
     });
-    const stderr = new OutputLog(transport.stderr);
-    const start = transport.start.bind(transport);
-    transport.start = async () => {
-      await start();
-      groups.track(transport.pid);
-    };
-    const client = new Client({ name: 'claude-desktop-e2e', version: '1.0.0' });
     const connected = client.connect(transport, { timeout: 120_000 });
     connected.catch(() => {}); // awaited below
     const [, printed = ''] = await stderr.waitFor(

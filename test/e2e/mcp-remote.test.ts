@@ -1,14 +1,13 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type Stack, startStack } from '../../scripts/lib/stack.ts';
 import { launchChromium, shouldRunBrowserTests } from '../support/chromium.ts';
-import { asGroupLeader, MCP_REMOTE, NODE, OutputLog, ProcessGroups } from '../support/client-processes.ts';
+import { ProcessGroups, spawnMcpRemote } from '../support/client-processes.ts';
 
 /**
  * Claude Desktop and Cursor reach a remote server through `mcp-remote`: the app spawns it as a
@@ -64,28 +63,18 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-/** `mcp-remote <origin>/mcp <port>` spawned by the SDK's stdio transport, as an MCP app does. */
-function mcpRemote(): { client: Client; transport: StdioClientTransport; stderr: OutputLog } {
-  const { command, args } = asGroupLeader(NODE, [MCP_REMOTE, `${stack.origin}/mcp`, String(callbackPort)]);
-  const transport = new StdioClientTransport({
-    command,
-    args,
-    // Added to the SDK's default environment (HOME, PATH, …, as Claude Desktop passes).
+/** `mcp-remote <origin>/mcp <port>`, with a throwaway home and config directory. */
+function mcpRemote() {
+  return spawnMcpRemote({
+    url: `${stack.origin}/mcp`,
+    callbackPort,
     env: {
       HOME: join(workDir, 'home'),
       MCP_REMOTE_CONFIG_DIR: configDir,
       BROWSER: join(workDir, 'record-browser.sh'),
     },
-    stderr: 'pipe',
+    groups,
   });
-  const stderr = new OutputLog(transport.stderr);
-  const start = transport.start.bind(transport);
-  transport.start = async () => {
-    await start();
-    groups.track(transport.pid);
-  };
-  const client = new Client({ name: 'claude-desktop-e2e', version: '1.0.0' });
-  return { client, transport, stderr };
 }
 
 function openedUrls(): string[] {

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable, Stream } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 /**
  * Real MCP clients (mcp-remote, the MCP Inspector's CLI) as child processes of an end-to-end
@@ -67,6 +69,29 @@ function alive(pid: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `mcp-remote <url> <callbackPort>` spawned by the SDK's stdio transport, as Claude Desktop and
+ * Cursor run it from their config, in a process group `groups` stops; with the SDK client that
+ * talks to it over stdio, and its stderr (where it prints the authorize URL).
+ */
+export function spawnMcpRemote(options: {
+  url: string;
+  callbackPort: number;
+  /** Added to the SDK's default environment (HOME, PATH, …, as the apps pass). */
+  env: Record<string, string>;
+  groups: ProcessGroups;
+}): { client: Client; transport: StdioClientTransport; stderr: OutputLog } {
+  const { command, args } = asGroupLeader(NODE, [MCP_REMOTE, options.url, String(options.callbackPort)]);
+  const transport = new StdioClientTransport({ command, args, env: options.env, stderr: 'pipe' });
+  const stderr = new OutputLog(transport.stderr);
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    await start();
+    options.groups.track(transport.pid);
+  };
+  return { client: new Client({ name: 'claude-desktop-e2e', version: '1.0.0' }), transport, stderr };
 }
 
 /** Everything a child wrote on one stream, and a way to wait for a line in it. */
