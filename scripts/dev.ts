@@ -1,7 +1,9 @@
 /**
  * `npm run dev`: the Worker on http://localhost:8788 and the local stand-in of the chosen
  * upstream, together: `npm run dev` (Attio, on :8789), `UPSTREAM=github npm run dev` (GitHub, on
- * :8790), `UPSTREAM=access npm run dev` (Cloudflare Access, an OpenID Provider on :8791). Ctrl-C
+ * :8790), `UPSTREAM=access npm run dev` (Cloudflare Access, an OpenID Provider on :8791),
+ * `UPSTREAM=supabase npm run dev` (Supabase Auth's shape of that provider on :8794, and a real
+ * Postgres with the CRM under row-level security on :54329, which the Worker queries). Ctrl-C
  * stops them all. No account and no secret to type: the first run copies .dev.vars.example
  * (development defaults) to .dev.vars, and the stand-in's settings are passed with --var.
  *
@@ -14,7 +16,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVERYTHING_SERVER, startBridge } from './lib/bridge.ts';
 import { type Started, startProcess, waitForUrl } from './lib/processes.ts';
-import { STANDINS, type StandinName, startStandinProcess } from './lib/standins.ts';
+import { STANDINS, type StandinName, startPostgresProcess, startStandinProcess } from './lib/standins.ts';
 
 const root = join(import.meta.dirname, '..');
 const WORKER_PORT = 8788;
@@ -62,7 +64,26 @@ const backendVars: Record<string, string> = bridge
 
 const standinLabel = `${upstream}-standin`;
 const standin = startStandinProcess(name, STANDIN_PORT);
-const vars = { UPSTREAM: upstream, ...chosen.vars(standin.url), ...backendVars };
+// The database goes first: the Worker is given its connection string when it starts.
+const postgres = 'database' in chosen ? startPostgresProcess() : undefined;
+const stopEarly = (code: number) =>
+  void Promise.all([postgres?.stop(), standin.stop(), bridge?.stop()]).then(() => process.exit(code));
+const interruptedEarly = () => stopEarly(0); // Ctrl-C while Postgres starts: no orphans
+process.once('SIGINT', interruptedEarly);
+process.once('SIGTERM', interruptedEarly);
+const database = await postgres?.ready().catch((error: unknown) => {
+  console.error(`The Postgres stand-in did not start: ${error instanceof Error ? error.message : error}`);
+  stopEarly(1);
+  return new Promise<never>(() => {});
+});
+process.off('SIGINT', interruptedEarly);
+process.off('SIGTERM', interruptedEarly);
+const vars = {
+  UPSTREAM: upstream,
+  ...chosen.vars(standin.url),
+  ...(database && { DATABASE_URL: database.appUrl }),
+  ...backendVars,
+};
 const args = [
   'dev',
   '--port',
@@ -82,7 +103,7 @@ let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    await Promise.all([worker.stop(), standin.stop(), bridge?.stop()]);
+    await Promise.all([worker.stop(), standin.stop(), bridge?.stop(), postgres?.stop()]);
   }
   process.exit(code);
 }
@@ -93,6 +114,7 @@ const children: [string, Started][] = [
   [standinLabel, standin],
 ];
 if (bridge) children.push(['bridge', bridge]);
+if (postgres) children.push(['postgres', postgres]);
 for (const [name, started] of children) {
   started.child.once('exit', (code) => {
     if (stopping) return;
@@ -117,7 +139,7 @@ try {
   console.log(`
   MCP server     http://localhost:${WORKER_PORT}/mcp   (legacy SSE: http://localhost:${WORKER_PORT}/sse)
   Health         http://localhost:${WORKER_PORT}/health  ${missing.length ? `NOT CONFIGURED: ${missing.join(', ')} (see .dev.vars)` : 'ok'}
-  Upstream       ${upstream}, local stand-in ${standin.url}   (${chosen.signIn})${bridge ? `\n  Backend        a stdio MCP server behind the bridge, ${bridge.url}` : backendVars.BACKEND_URL ? `\n  Backend        ${backendVars.BACKEND_URL}` : ''}
+  Upstream       ${upstream}, local stand-in ${standin.url}   (${chosen.signIn})${database ? `\n  Database       ${database.appUrl.replace(/:[^:@/]+@/, ':…@')} (Postgres 18, the CRM under row-level security)` : ''}${bridge ? `\n  Backend        a stdio MCP server behind the bridge, ${bridge.url}` : backendVars.BACKEND_URL ? `\n  Backend        ${backendVars.BACKEND_URL}` : ''}
 
   Try it:  npx @modelcontextprotocol/inspector   → URL http://localhost:${WORKER_PORT}/mcp
   Ctrl-C stops everything.

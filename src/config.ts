@@ -92,12 +92,18 @@ export function readConfig(env: unknown): ConfigReport {
   const common = checkSettings(COMMON, vars);
   const id = common.checks.UPSTREAM ? common.values.UPSTREAM : undefined;
   const module = id
-    ? (UPSTREAMS[id] as { settings: Settings; config(values: unknown, timeoutMs: number): unknown })
+    ? (UPSTREAMS[id] as {
+        settings: Settings;
+        verify?(values: unknown): { checks: Record<string, boolean>; problems: string[] };
+        config(values: unknown, timeoutMs: number): unknown;
+      })
     : undefined;
   const own = module ? checkSettings(module.settings, vars) : { checks: {}, problems: [], values: {} };
+  // Checks across settings see only the values that passed their own check.
+  const across = module?.verify ? module.verify(own.values) : { checks: {}, problems: [] };
   const backend = checkBackend(vars);
-  const checks = { ...common.checks, ...own.checks, ...backend.checks };
-  const problems = [...common.problems, ...own.problems, ...backend.problems];
+  const checks = { ...common.checks, ...own.checks, ...across.checks, ...backend.checks };
+  const problems = [...common.problems, ...own.problems, ...across.problems, ...backend.problems];
   if (!id || !module || problems.length > 0) return { ok: false, checks, problems };
   return {
     ok: true,

@@ -3,8 +3,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessStandin, startAccessStandin } from '../../test/standins/access/server.ts';
+import { startSupabaseAuthStandin } from '../../test/standins/access/supabase.ts';
 import { type RunningStandin, startAttioStandin } from '../../test/standins/attio/server.ts';
 import { type RunningStandin as RunningGitHubStandin, startGitHubStandin } from '../../test/standins/github/server.ts';
+import { type RunningPostgres, startPostgres } from '../../test/standins/postgres/server.ts';
 import { startProcess, waitForUrl } from './processes.ts';
 import { STANDINS, startStandinProcess } from './standins.ts';
 
@@ -112,6 +114,40 @@ export async function startAccessStack(
     () => access.close(),
   );
   return { origin, access, stop: worker.stop };
+}
+
+/**
+ * The product with Supabase as its upstream, as `UPSTREAM=supabase npm run dev` runs it: a real
+ * Postgres 18 with the CRM under row-level security (its own server process, `postgres.pid`), the
+ * OpenID Provider in Supabase Auth's shape, and `wrangler dev` connecting to the database with
+ * DATABASE_URL as the `authenticator` login role.
+ */
+export async function startSupabaseStack(
+  options: StackOptions & { vars?: Record<string, string> } = {},
+): Promise<{ origin: string; supabase: AccessStandin; postgres: RunningPostgres; stop(): Promise<void> }> {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const [postgres, supabase] = await Promise.all([
+    startPostgres(),
+    startSupabaseAuthStandin({ port: 0, redirectUris: [`${origin}/callback`] }),
+  ]);
+  options.onProgress?.(`Postgres on port ${postgres.port}; Supabase Auth stand-in, issuer ${supabase.issuer}`);
+  const worker = await startWorker(
+    port,
+    {
+      UPSTREAM: 'supabase',
+      ...STANDINS.supabase.vars(supabase.origin),
+      SUPABASE_CLIENT_ID: supabase.clientId,
+      SUPABASE_CLIENT_SECRET: supabase.clientSecret,
+      DATABASE_URL: postgres.appUrl,
+      ...options.vars,
+    },
+    options,
+    async () => {
+      await Promise.all([supabase.close(), postgres.stop()]);
+    },
+  );
+  return { origin, supabase, postgres, stop: worker.stop };
 }
 
 /** The product with GitHub (the GitHub stand-in) as its upstream. */

@@ -1,12 +1,23 @@
 import type { Parsed, Settings } from '../settings';
-import { accessConfig, accessSettings, accessUpstream } from './access';
+import { requireDatabase } from '../tools/postgres/settings';
 import { attioConfig, attioSettings, attioUpstream } from './attio';
 import { githubConfig, githubSettings, githubUpstream } from './github';
+import { oidcUpstream } from './oidc';
+import {
+  accessConfig,
+  accessSettings,
+  genericOidcConfig,
+  genericOidcSettings,
+  supabaseConfig,
+  supabaseSettings,
+} from './oidc-presets';
 import type { AnyUpstream } from './upstream';
 
 /** One upstream as configuration sees it: its settings, its config from them, the upstream from that. */
 interface UpstreamModule<S extends Settings, C> {
   settings: S;
+  /** Checks across settings (one of two must be set), reported on /health beside the settings' own. */
+  verify?(values: Parsed<S>): { checks: Record<string, boolean>; problems: string[] };
   config(values: Parsed<S>, timeoutMs: number): C;
   create(config: C): AnyUpstream;
 }
@@ -16,7 +27,14 @@ const upstreamModule = <S extends Settings, C>(module: UpstreamModule<S, C>) => 
 export const UPSTREAMS = {
   attio: upstreamModule({ settings: attioSettings, config: attioConfig, create: attioUpstream }),
   github: upstreamModule({ settings: githubSettings, config: githubConfig, create: githubUpstream }),
-  access: upstreamModule({ settings: accessSettings, config: accessConfig, create: accessUpstream }),
+  access: upstreamModule({ settings: accessSettings, config: accessConfig, create: oidcUpstream }),
+  supabase: upstreamModule({
+    settings: supabaseSettings,
+    verify: requireDatabase,
+    config: supabaseConfig,
+    create: oidcUpstream,
+  }),
+  oidc: upstreamModule({ settings: genericOidcSettings, config: genericOidcConfig, create: oidcUpstream }),
 };
 
 export type UpstreamId = keyof typeof UPSTREAMS;

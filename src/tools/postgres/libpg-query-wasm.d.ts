@@ -21,3 +21,10 @@ declare module 'libpg-query/wasm/libpg-query.js' {
   const createLibpgQueryModule: (options: LibpgQueryModuleOptions) => Promise<LibpgQueryModule>;
   export default createLibpgQueryModule;
 }
+
+// A `.wasm` import in the Worker: wrangler's default module rule bundles it as a module compiled
+// at deploy time (workerd compiles no WebAssembly from bytes at run time).
+declare module '*.wasm' {
+  const module: WebAssembly.Module;
+  export default module;
+}

@@ -82,9 +82,26 @@ const DECLARE = `DECLARE ${CURSOR} NO SCROLL CURSOR FOR `;
 
 // The identity, the role and the limits, for this transaction only. standard_conforming_strings is
 // pinned on because the guard's parser reads backslashes in '…' that way: were a role's default
-// off, the server could see a string end where the guard did not.
+// off, the server could see a string end where the guard did not. TimeZone and DateStyle are
+// pinned so that times read the same whichever pooled connection runs the statement (values.ts
+// renders them from Postgres's ISO text).
 const SETUP = `SELECT set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
-  set_config('standard_conforming_strings', 'on', true), set_config('statement_timeout', $3, true)`;
+  set_config('standard_conforming_strings', 'on', true), set_config('statement_timeout', $3, true),
+  set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true)`;
+
+/**
+ * The connection failed while the statement was in flight (not Postgres refusing it): for a write,
+ * the change may or may not have been made.
+ */
+export class ConnectionFailed extends Error {
+  override readonly name = 'ConnectionFailed';
+  constructor(
+    readonly kind: StatementKind,
+    options: { cause: unknown },
+  ) {
+    super('The connection to the database failed during the statement.', options);
+  }
+}
 
 /** Not a `pg` option in its types, but in its code: Parse/Bind/Execute even without parameters. */
 type ExtendedQuery = QueryArrayConfig & { queryMode: 'extended' };
@@ -121,8 +138,10 @@ export async function runAsUser(client: QueryClient, parser: SqlParser, query: U
     return outcome;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    const failure = statementRunning ? databaseFailure(error, query, reads ? DECLARE.length : 0) : undefined;
-    if (failure === undefined) throw error;
+    // Before the statement: our own setup failed (a role that does not exist, a lost connection).
+    if (!statementRunning) throw error;
+    const failure = databaseFailure(error, query, reads ? DECLARE.length : 0);
+    if (failure === undefined) throw new ConnectionFailed(verdict.kind, { cause: error });
     return { ok: false, failure };
   }
 }

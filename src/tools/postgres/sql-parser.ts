@@ -10,7 +10,7 @@
  * - In Node: sql-parser.node.ts compiles the file from its bytes, which Node allows.
  */
 import type { ParseResult } from 'libpg-query';
-import createLibpgQueryModule, { type LibpgQueryModule } from 'libpg-query/wasm/libpg-query.js';
+import type { LibpgQueryModule } from 'libpg-query/wasm/libpg-query.js';
 
 export type { ParseResult };
 
@@ -30,11 +30,17 @@ export interface SqlParser {
 }
 
 export async function loadSqlParser(wasm: WebAssembly.Module): Promise<SqlParser> {
-  const module = await instantiate(wasm);
+  // Imported here, not at the top: the loader's module code runs on the first query, not in every
+  // cold start of a Worker that may never query.
+  const { default: createLibpgQueryModule } = await import('libpg-query/wasm/libpg-query.js');
+  const module = await instantiate(createLibpgQueryModule, wasm);
   return { parse: (sql) => parseWith(module, sql) };
 }
 
-function instantiate(wasm: WebAssembly.Module): Promise<LibpgQueryModule> {
+function instantiate(
+  createLibpgQueryModule: typeof import('libpg-query/wasm/libpg-query.js').default,
+  wasm: WebAssembly.Module,
+): Promise<LibpgQueryModule> {
   // The loader picks its environment from globals as it starts: in workerd (a WorkerGlobalScope
   // without `self.location`) it reads `self.location.href` and throws, unless `__filename` exists,
   // which sends it down its Node path instead (harmless here: the wasm comes from the hook, so it

@@ -30,12 +30,16 @@ ${body}
 }
 
 export interface SignInPageInput {
+  /** Who is asking: "Cloudflare Access", "Supabase Auth". */
+  provider: string;
   action: string;
   clientName: string;
   scopes: string[];
   email?: string;
   error?: string;
   seedEmails: string[];
+  /** Any email signs in (Access), or only the users listed (Supabase). */
+  anyEmail: boolean;
 }
 
 export function signInPage(input: SignInPageInput): string {
@@ -43,16 +47,16 @@ export function signInPage(input: SignInPageInput): string {
   const scopes = input.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ');
   const seeds = input.seedEmails.map((e) => `<code>${escapeHtml(e)}</code>`).join(', ');
   return layout(
-    'Sign in · Cloudflare Access',
+    `Sign in · ${input.provider}`,
     `<h1>Sign in to ${escapeHtml(input.clientName)}</h1>
-<p>Cloudflare Access (stand-in) will share your identity with this application: ${scopes}</p>
+<p>${escapeHtml(input.provider)} (stand-in) will share your identity with this application: ${scopes}</p>
 ${error}<form method="post" action="${escapeHtml(input.action)}">
 <label for="email">Email</label>
 <input id="email" name="email" type="email" autocomplete="email" value="${escapeHtml(input.email ?? '')}" autofocus>
 <button type="submit" name="decision" value="allow">Sign in</button>
 <button type="submit" name="decision" value="deny" formnovalidate>Deny</button>
 </form>
-<p class="hint">Any email signs in. Seeded users: ${seeds}.</p>`,
+<p class="hint">${input.anyEmail ? 'Any email signs in. Seeded users' : 'Users'}: ${seeds}.</p>`,
   );
 }
 

@@ -1,6 +1,7 @@
 // A Cloudflare-Access-for-SaaS-shaped OpenID Provider on loopback, built on the certified
 // `oidc-provider`. Run `node test/standins/access/server.ts` (127.0.0.1:${ACCESS_STANDIN_PORT:-8791});
-// tests import startAccessStandin({ port: 0 }). See README.md next to this file.
+// tests import startAccessStandin({ port: 0 }). The same provider also takes the shape of Supabase
+// Auth's OAuth 2.1 server (startSupabaseAuthStandin, supabase.ts). See README.md next to this file.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { type Account, errors, type InteractionDetails } from 'oidc-provider';
@@ -8,10 +9,31 @@ import { closeServer, listen, listFromEnv, logRequest, runWhenMain } from '../no
 import { errorPage, signInPage } from './pages.ts';
 import { ProviderStore } from './store.ts';
 import { isTamperMode, TAMPER_MODES, type TamperKeys, type TamperMode, tamperIdToken } from './tamper.ts';
-import { looksLikeEmail, SEED_USERS, type SeedUser, UserDirectory } from './users.ts';
+import { type AccessUser, looksLikeEmail, SEED_USERS, type SeedUser, UserDirectory } from './users.ts';
 
 export { TAMPER_MODES, type TamperMode } from './tamper.ts';
 export { type AccessUser, SEED_USERS, type SeedUser } from './users.ts';
+
+/**
+ * What makes the provider look like one product or another: where it is mounted, its endpoint
+ * paths, scopes and claims, its signing algorithm, and who may sign in.
+ */
+export interface ProviderShape {
+  /** Shown on the sign-in page and in log lines: "Cloudflare Access". */
+  name: string;
+  /** The issuer's path on the origin, e.g. `/cdn-cgi/access/sso/oidc/<client id>`. */
+  mount(clientId: string): string;
+  routes: { authorization: string; token: string; jwks: string; userinfo: string };
+  scopes: string[];
+  claims: Record<string, string[]>;
+  /** The claims of a user, beyond `sub`, for the scopes granted (filtered by `claims`). */
+  userClaims(user: AccessUser): Record<string, unknown>;
+  algorithm: 'RS256' | 'ES256';
+  clientAuthMethods: string[];
+  seed: readonly SeedUser[];
+  /** Whether an email not in the table signs in as a new user (Access) or is refused (Supabase). */
+  unknownUsers: 'sign-up' | 'refuse';
+}
 
 /** Access for SaaS puts every OIDC application under this path of the team domain. */
 export const ACCESS_OIDC_PATH = '/cdn-cgi/access/sso/oidc';
@@ -23,12 +45,31 @@ export const DEFAULT_REDIRECT_URIS: readonly string[] = [
   'http://127.0.0.1:8788/callback',
 ];
 
-const SCOPES = ['openid', 'email', 'profile', 'groups'];
-const CLAIMS = { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] };
+/** Cloudflare Access for SaaS: one issuer per application, groups from the identity provider. */
+export const ACCESS_SHAPE: ProviderShape = {
+  name: 'Cloudflare Access',
+  mount: (clientId) => `${ACCESS_OIDC_PATH}/${encodeURIComponent(clientId)}`,
+  routes: { authorization: '/authorization', token: '/token', jwks: '/jwks', userinfo: '/userinfo' },
+  scopes: ['openid', 'email', 'profile', 'groups'],
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
+  userClaims: (user) => ({
+    email: user.email,
+    email_verified: true,
+    ...(user.name === undefined ? {} : { name: user.name }),
+    groups: [...user.groups],
+  }),
+  algorithm: 'RS256',
+  // client_secret_post is accepted too: oidc-provider treats the two secret methods alike.
+  clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+  seed: SEED_USERS,
+  unknownUsers: 'sign-up',
+};
 // Fixed so that cookies signed by one run stay readable by the next (determinism, not secrecy).
 const COOKIE_KEYS = ['access-standin-cookie-key-1'];
 
 export interface AccessStandinOptions {
+  /** Default: Cloudflare Access (ACCESS_SHAPE). */
+  shape?: ProviderShape;
   /** 0 picks a free port. Default 8791. */
   port?: number;
   host?: string;
@@ -47,7 +88,7 @@ export interface AccessStandinOptions {
 export interface AccessStandin {
   /** `http://127.0.0.1:<port>` */
   origin: string;
-  /** `${origin}/cdn-cgi/access/sso/oidc/${clientId}` */
+  /** `${origin}/cdn-cgi/access/sso/oidc/${clientId}` (Access), `${origin}/auth/v1` (Supabase) */
   issuer: string;
   clientId: string;
   clientSecret: string;
@@ -124,7 +165,7 @@ function interceptBody(res: ServerResponse, transform: (status: number, body: Bu
       try {
         out = await transform(res.statusCode, body);
       } catch (error) {
-        console.error('[access-standin] token response rewrite failed', error);
+        console.error('[oidc-standin] token response rewrite failed', error);
       }
       if (!res.headersSent) res.setHeader('content-length', out.length);
       originalEnd(out);
@@ -137,22 +178,24 @@ function interceptBody(res: ServerResponse, transform: (status: number, body: Bu
 }
 
 export async function startAccessStandin(options: AccessStandinOptions = {}): Promise<AccessStandin> {
+  const shape = options.shape ?? ACCESS_SHAPE;
+  const label = `[${shape.name.toLowerCase().replace(/\W+/g, '-')}-standin]`;
   const host = options.host ?? '127.0.0.1';
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
   const redirectUris = [...(options.redirectUris ?? DEFAULT_REDIRECT_URIS)];
   const clientName = options.clientName ?? 'MCP server (dev)';
-  const users = new UserDirectory(options.users ?? SEED_USERS);
+  const users = new UserDirectory(options.users ?? shape.seed, shape.unknownUsers);
   const store = new ProviderStore();
   let pending: TamperMode | undefined;
 
   // Signing key generated per start; the private JWK stays here so that tamper modes can re-sign.
-  const signing = await generateKeyPair('RS256', { extractable: true });
+  const signing = await generateKeyPair(shape.algorithm, { extractable: true });
   const privateJwk: JWK = await exportJWK(signing.privateKey);
   privateJwk.kid = await calculateJwkThumbprint(privateJwk);
-  privateJwk.alg = 'RS256';
+  privateJwk.alg = shape.algorithm;
   privateJwk.use = 'sig';
-  const attacker = await generateKeyPair('RS256');
+  const attacker = await generateKeyPair(shape.algorithm);
   const tamperKeys: TamperKeys = { signingKey: signing.privateKey, attackerKey: attacker.privateKey };
 
   let handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => {
@@ -162,14 +205,14 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
     const started = Date.now();
     if (options.log) res.on('finish', () => logRequest(req, res.statusCode, started));
     handler(req, res).catch((error: unknown) => {
-      console.error('[access-standin] request failed', error);
+      console.error(`${label} request failed`, error);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
       else res.end();
     });
   });
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const prefix = `${ACCESS_OIDC_PATH}/${encodeURIComponent(clientId)}`;
+  const prefix = shape.mount(clientId);
   const issuer = `${origin}${prefix}`;
 
   const provider = new Provider(issuer, {
@@ -182,30 +225,24 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
         redirect_uris: redirectUris,
         response_types: ['code'],
         grant_types: ['authorization_code'],
-        // client_secret_post is accepted too: oidc-provider treats the two secret methods alike.
         token_endpoint_auth_method: 'client_secret_basic',
-        id_token_signed_response_alg: 'RS256',
+        id_token_signed_response_alg: shape.algorithm,
       },
     ],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    clientAuthMethods: shape.clientAuthMethods,
+    enabledJWA: { idTokenSigningAlgValues: [shape.algorithm] },
     responseTypes: ['code'],
     pkce: { required: () => true },
-    // Put the scope-granted claims (email, name, groups) in the ID token, as Access does.
+    // Put the scope-granted claims (email, name, groups) in the ID token, as Access and Supabase do.
     conformIdTokenClaims: false,
-    scopes: SCOPES,
-    claims: CLAIMS,
+    scopes: shape.scopes,
+    claims: shape.claims,
     findAccount: (_ctx: unknown, sub: string): Account | undefined => {
       const user = users.findBySub(sub);
       if (!user) return undefined;
       return {
         accountId: user.sub,
-        claims: () => ({
-          sub: user.sub,
-          email: user.email,
-          email_verified: true,
-          ...(user.name === undefined ? {} : { name: user.name }),
-          groups: [...user.groups],
-        }),
+        claims: () => ({ sub: user.sub, ...shape.userClaims(user) }),
       };
     },
     jwks: { keys: [privateJwk as Record<string, unknown>] },
@@ -213,7 +250,7 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
     // Explicit lifetimes (oidc-provider prints a notice for each default it falls back to).
     // Sessions last 24 hours, Access's default session duration.
     ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, Interaction: 3600, Grant: 86400, Session: 86400 },
-    routes: { authorization: '/authorization', token: '/token', jwks: '/jwks', userinfo: '/userinfo' },
+    routes: shape.routes,
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },
@@ -229,15 +266,15 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
       ctx.body = errorPage('Sign-in failed', `${out.error ?? 'error'}: ${out.error_description ?? ''}`);
     },
   });
-  provider.on('server_error', (_ctx, error) => console.error('[access-standin] server_error', error));
+  provider.on('server_error', (_ctx, error) => console.error(`${label} server_error`, error));
   const callback = provider.callback();
 
   const endpoints = {
     discovery: `${issuer}/.well-known/openid-configuration`,
-    authorization: `${issuer}/authorization`,
-    token: `${issuer}/token`,
-    jwks: `${issuer}/jwks`,
-    userinfo: `${issuer}/userinfo`,
+    authorization: `${issuer}${shape.routes.authorization}`,
+    token: `${issuer}${shape.routes.token}`,
+    jwks: `${issuer}${shape.routes.jwks}`,
+    userinfo: `${issuer}${shape.routes.userinfo}`,
   };
 
   const tamperNextIdToken = (mode: TamperMode): void => {
@@ -264,7 +301,7 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
   const requestedScopes = (details: InteractionDetails): string[] =>
     String(details.params.scope ?? '')
       .split(' ')
-      .filter((s) => SCOPES.includes(s));
+      .filter((s) => shape.scopes.includes(s));
 
   async function interaction(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
     let details: InteractionDetails;
@@ -286,6 +323,8 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
         res,
         status,
         signInPage({
+          provider: shape.name,
+          anyEmail: shape.unknownUsers === 'sign-up',
           action: signInAction(uid),
           clientName,
           scopes: requestedScopes(details),
@@ -326,7 +365,19 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
       return;
     }
     const user = users.signIn(email);
-    // Consent is implied (Access has no consent screen): grant what the client asked for.
+    if (!user) {
+      page(
+        400,
+        email,
+        `No user with this email: sign in as one of ${users
+          .list()
+          .map((u) => u.email)
+          .join(', ')}.`,
+      );
+      return;
+    }
+    // Consent is implied (Access has no consent screen; Supabase's is the project's own page,
+    // which this sign-in step stands for): grant what the client asked for.
     const grant = new provider.Grant({ accountId: user.sub, clientId: String(details.params.client_id) });
     grant.addOIDCScope(requestedScopes(details).join(' '));
     const grantId = await grant.save();
@@ -414,7 +465,9 @@ export async function startAccessStandin(options: AccessStandinOptions = {}): Pr
       const rest = path.slice(prefix.length);
       const match = /^\/interaction\/([^/]+)$/.exec(rest);
       if (match?.[1] !== undefined) return interaction(req, res, decodeURIComponent(match[1]));
-      if (rest === '/token' && req.method === 'POST' && pending !== undefined) interceptBody(res, tamperTokenResponse);
+      if (rest === shape.routes.token && req.method === 'POST' && pending !== undefined) {
+        interceptBody(res, tamperTokenResponse);
+      }
       // Mount oidc-provider under the prefix: it derives the mount path (for the endpoint URLs it
       // prints in discovery and redirects) from req.originalUrl minus req.url.
       const mounted = req as MountableRequest;

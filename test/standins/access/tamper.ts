@@ -12,7 +12,7 @@ export function isTamperMode(value: unknown): value is TamperMode {
 export interface TamperKeys {
   /** The provider's real signing key (its public half is in the JWKS). */
   signingKey: CryptoKey;
-  /** Another RSA key, never published: signatures made with it must not verify. */
+  /** Another key of the same kind, never published: signatures made with it must not verify. */
   attackerKey: CryptoKey;
 }
 
@@ -29,9 +29,9 @@ async function sign(
   payload: Record<string, unknown>,
   key: CryptoKey,
 ): Promise<string> {
-  return new CompactSign(encoder.encode(JSON.stringify(payload)))
-    .setProtectedHeader({ ...header, alg: 'RS256' })
-    .sign(key);
+  // The provider's own algorithm (RS256 for Access, ES256 for Supabase), from the real header.
+  const alg = typeof header.alg === 'string' ? header.alg : 'RS256';
+  return new CompactSign(encoder.encode(JSON.stringify(payload))).setProtectedHeader({ ...header, alg }).sign(key);
 }
 
 /** Returns `idToken` broken in the way `mode` names (claims otherwise unchanged). */

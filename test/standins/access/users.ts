@@ -14,6 +14,8 @@ export interface SeedUser {
   email: string;
   name?: string;
   groups: string[];
+  /** A fixed subject (Supabase: the auth.users id); default: derived from the email. */
+  sub?: string;
 }
 
 export const SEED_USERS: readonly SeedUser[] = [
@@ -41,43 +43,48 @@ export function looksLikeEmail(value: string): boolean {
 }
 
 export class UserDirectory {
-  readonly #bySub = new Map<string, AccessUser>();
+  readonly #byEmail = new Map<string, AccessUser>();
   readonly #seed: readonly SeedUser[];
+  readonly #unknown: 'sign-up' | 'refuse';
 
-  constructor(seed: readonly SeedUser[] = SEED_USERS) {
+  /** `unknown`: whether an email not in the table signs in as a new user (Access) or is refused (Supabase). */
+  constructor(seed: readonly SeedUser[] = SEED_USERS, unknown: 'sign-up' | 'refuse' = 'sign-up') {
     this.#seed = seed;
+    this.#unknown = unknown;
     this.reset();
   }
 
   /** Forget users added since start (unknown emails that signed in, `upsert` calls). */
   reset(): void {
-    this.#bySub.clear();
+    this.#byEmail.clear();
     for (const user of this.#seed) this.upsert(user);
   }
 
   /** Add or replace a user (by email); returns the stored user. */
   upsert(user: SeedUser): AccessUser {
     const email = normalizeEmail(user.email);
-    const stored: AccessUser = { sub: subFor(email), email, groups: [...user.groups] };
+    const stored: AccessUser = { sub: user.sub ?? subFor(email), email, groups: [...user.groups] };
     if (user.name !== undefined) stored.name = user.name;
-    this.#bySub.set(stored.sub, stored);
+    this.#byEmail.set(email, stored);
     return stored;
   }
 
   findBySub(sub: string): AccessUser | undefined {
-    return this.#bySub.get(sub);
+    return [...this.#byEmail.values()].find((user) => user.sub === sub);
   }
 
   findByEmail(email: string): AccessUser | undefined {
-    return this.#bySub.get(subFor(email));
+    return this.#byEmail.get(normalizeEmail(email));
   }
 
-  /** The user signing in with this email: a seeded one, or a new user with no groups. */
-  signIn(email: string): AccessUser {
-    return this.findByEmail(email) ?? this.upsert({ email, groups: [] });
+  /** The user signing in with this email: a known one, a new user with no groups, or none when unknown ones are refused. */
+  signIn(email: string): AccessUser | undefined {
+    const known = this.findByEmail(email);
+    if (known || this.#unknown === 'refuse') return known;
+    return this.upsert({ email, groups: [] });
   }
 
   list(): AccessUser[] {
-    return [...this.#bySub.values()];
+    return [...this.#byEmail.values()];
   }
 }

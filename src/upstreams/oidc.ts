@@ -2,9 +2,13 @@ import { OAuthError } from '@cloudflare/workers-oauth-provider';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import pkceChallenge, { generateChallenge } from 'pkce-challenge';
 import { z } from 'zod';
-import { httpUrl, list, nonEmpty, optional, type Parsed, type Settings } from '../settings';
-import { accessTools } from '../tools/access';
-import { AccessProps, type AccessToolContext } from '../tools/access/context';
+import { list, type Parsed, type Settings } from '../settings';
+import { identityTools } from '../tools/oidc';
+import { OidcProps, type OidcToolContext } from '../tools/oidc/context';
+import { postgresTools } from '../tools/postgres';
+import { userDatabase } from '../tools/postgres/database';
+import { type DatabaseConfig, databaseSettings } from '../tools/postgres/settings';
+import { workerSqlParser } from '../tools/postgres/sql-parser.worker';
 import {
   exchangeCode,
   isListed,
@@ -14,24 +18,25 @@ import {
   type UpstreamClientConfig,
 } from './upstream';
 
-/** The settings this upstream needs, checked at start-up when it is the one chosen (see /health). */
-export const accessSettings = {
-  ACCESS_CLIENT_ID: [nonEmpty, 'ACCESS_CLIENT_ID is missing (Access → your SaaS application → Client ID).'],
-  ACCESS_CLIENT_SECRET: [nonEmpty, 'ACCESS_CLIENT_SECRET is missing (Access → your SaaS application → Client secret).'],
-  ACCESS_ISSUER: [
-    httpUrl,
-    'ACCESS_ISSUER must be the issuer URL, https://<team>.cloudflareaccess.com/cdn-cgi/access/sso/oidc/<client id>.',
-  ],
-  ACCESS_AUTHORIZATION_URL: [optional(httpUrl), 'ACCESS_AUTHORIZATION_URL must be an http(s) URL.'],
-  ACCESS_TOKEN_URL: [optional(httpUrl), 'ACCESS_TOKEN_URL must be an http(s) URL.'],
-  ACCESS_JWKS_URL: [optional(httpUrl), 'ACCESS_JWKS_URL must be an http(s) URL.'],
+/** The identity providers this one OpenID Connect implementation signs in with (see oidc-presets.ts). */
+export type OidcPresetId = 'access' | 'supabase' | 'oidc';
+
+/** Settings every OpenID Connect upstream shares: who is admitted, and the database the Postgres pack queries. */
+export const oidcCommonSettings = {
   ALLOWED_EMAILS: [list, 'ALLOWED_EMAILS must be a comma-separated list of email addresses.'],
   ALLOWED_EMAIL_DOMAINS: [list, 'ALLOWED_EMAIL_DOMAINS must be a comma-separated list of domains.'],
   ALLOWED_GROUPS: [list, 'ALLOWED_GROUPS must be a comma-separated list of group names.'],
+  ...databaseSettings,
 } as const satisfies Settings;
+export type OidcCommonValues = Parsed<typeof oidcCommonSettings>;
 
-export interface AccessConfig extends UpstreamClientConfig {
+export interface OidcConfig extends UpstreamClientConfig {
+  preset: OidcPresetId;
+  /** Shown to people: "Cloudflare Access", "Supabase", "Okta". */
+  providerName: string;
   issuer: string;
+  /** Scopes asked for; always includes `openid`. */
+  scopes: string;
   /** Explicit endpoints; any left unset come from the issuer's discovery document. */
   authorizationUrl?: string;
   tokenUrl?: string;
@@ -39,22 +44,8 @@ export interface AccessConfig extends UpstreamClientConfig {
   allowedEmails: string[];
   allowedEmailDomains: string[];
   allowedGroups: string[];
-}
-
-/** Access's configuration from its checked settings. */
-export function accessConfig(v: Parsed<typeof accessSettings>, timeoutMs: number): AccessConfig {
-  return {
-    timeoutMs,
-    clientId: v.ACCESS_CLIENT_ID,
-    clientSecret: v.ACCESS_CLIENT_SECRET,
-    issuer: v.ACCESS_ISSUER.replace(/\/+$/, ''),
-    authorizationUrl: v.ACCESS_AUTHORIZATION_URL,
-    tokenUrl: v.ACCESS_TOKEN_URL,
-    jwksUrl: v.ACCESS_JWKS_URL,
-    allowedEmails: v.ALLOWED_EMAILS ?? [],
-    allowedEmailDomains: v.ALLOWED_EMAIL_DOMAINS ?? [],
-    allowedGroups: v.ALLOWED_GROUPS ?? [],
-  };
+  /** The database of the Postgres pack; without one, people get the identity tools only. */
+  database: DatabaseConfig | undefined;
 }
 
 /** The parts of an OpenID Provider's discovery document we use. */
@@ -86,13 +77,25 @@ const DISCOVERY_TTL_MS = 60 * 60_000;
 const discoveries = new Map<string, { expires: number; endpoints: Promise<Endpoints> }>();
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
+/** Who signed the person in, as the MCP instructions say it. */
+const SIGNED_IN_THROUGH: Record<OidcPresetId, string> = {
+  access: 'the organisation’s Cloudflare Access',
+  supabase: 'Supabase',
+  oidc: 'the organisation’s identity provider',
+};
+
 /**
- * Cloudflare Access for SaaS (or any OpenID Provider) as the upstream: authorization code with
- * PKCE S256 and a nonce, the ID token verified with `jose` against the provider's JWKS (issuer,
- * audience, expiry, nonce, algorithm), and optional allowlists of emails, email domains and groups.
+ * Any OpenID Provider as the upstream (Cloudflare Access, Supabase Auth, Okta, Entra ID, …):
+ * authorization code with PKCE S256 and a nonce, the ID token verified with `jose` against the
+ * provider's JWKS (issuer, audience, expiry, nonce, algorithm), and optional allowlists of emails,
+ * email domains and groups. No provider token is kept: the grant holds the verified identity.
+ * With a database configured, people also get the Postgres pack, run as them under row-level
+ * security (see tools/postgres).
  */
-export function accessUpstream(config: AccessConfig): Upstream<AccessProps, AccessToolContext> {
+export function oidcUpstream(config: OidcConfig): Upstream<OidcProps, OidcToolContext> {
   const restricted = config.allowedEmails.length + config.allowedEmailDomains.length + config.allowedGroups.length > 0;
+  const provider = config.providerName;
+  const propsSchema = OidcProps.extend({ upstream: z.literal(config.preset) });
 
   function allowed(identity: { email: string | null; groups: readonly string[] }): boolean {
     if (!restricted) return true;
@@ -118,17 +121,33 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
     return loading;
   }
 
+  const unreachable = (): never => {
+    throw new SignInRefused(`${provider} could not be reached to sign you in. Try again in a moment.`);
+  };
+
+  const database = config.database;
+  // With a database, the context carries it too; the Postgres tools need nothing else.
+  const tools = database ? [...identityTools, ...postgresTools] : identityTools;
+
   return {
-    id: 'access',
-    displayName: 'Cloudflare Access',
-    propsSchema: AccessProps,
-    instructions: 'Tools for a user signed in through the organisation’s Cloudflare Access.',
+    id: config.preset,
+    displayName: provider,
+    propsSchema,
+    instructions: `Tools for a user signed in through ${SIGNED_IN_THROUGH[config.preset]}.${
+      database
+        ? ' get_schema and query read and change the database as this user: its row-level security decides the rows.'
+        : ''
+    }`,
     scopeDescriptions: {
-      'mcp:read': 'See who you are (your email, name and groups) and read data',
-      'mcp:write': 'Change data on your behalf',
+      'mcp:read': database
+        ? 'See who you are and read the database rows you may see'
+        : 'See who you are (your email, name and groups) and read data',
+      'mcp:write': database
+        ? 'Change database rows on your behalf, where the database allows you'
+        : 'Change data on your behalf',
     },
-    tools: accessTools,
-    toolsFor: () => accessTools,
+    tools,
+    toolsFor: () => tools,
     identity: (props) => ({
       email: props.email?.toLowerCase() ?? null,
       name: props.name,
@@ -147,7 +166,7 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
       url.searchParams.set('response_type', 'code');
       url.searchParams.set('client_id', config.clientId);
       url.searchParams.set('redirect_uri', callbackUrl);
-      url.searchParams.set('scope', 'openid email profile groups');
+      url.searchParams.set('scope', config.scopes);
       url.searchParams.set('state', state);
       url.searchParams.set('nonce', data.nonce ?? '');
       url.searchParams.set('code_challenge', await generateChallenge(data.verifier ?? ''));
@@ -156,10 +175,10 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
     },
 
     async completeSignIn({ code, callbackUrl, data }) {
-      const provider = await endpoints().catch(unreachable);
+      const found = await endpoints().catch(unreachable);
       const exchanged = await exchangeCode({
-        provider: 'Cloudflare Access',
-        url: provider.token,
+        provider,
+        url: found.token,
         timeoutMs: config.timeoutMs,
         fields: {
           grant_type: 'authorization_code',
@@ -172,9 +191,9 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
       });
       const tokens = TokenResponse.safeParse(exchanged.body);
       if (!exchanged.ok || !tokens.success) {
-        throw new SignInRefused('Cloudflare Access did not accept the sign-in. Start again from your app.');
+        throw new SignInRefused(`${provider} did not accept the sign-in. Start again from your app.`);
       }
-      const claims = await verifyIdToken(tokens.data.id_token, provider, config.clientId, data.nonce ?? '');
+      const claims = await verifyIdToken(tokens.data.id_token, found, config, data.nonce ?? '');
       const email = claims.email && claims.email_verified !== false ? claims.email : null;
       const groups = (claims.groups ?? []).map((group) => (typeof group === 'string' ? group : group.name));
       const identity = { sub: claims.sub, email, name: claims.name ?? null, groups };
@@ -185,9 +204,9 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
         );
       }
       return {
-        userId: await opaqueUserId('access', `${provider.issuer}|${claims.sub}`),
-        label: email ?? identity.name ?? 'Access user',
-        props: { upstream: 'access', ...identity },
+        userId: await opaqueUserId(config.preset, `${found.issuer}|${claims.sub}`),
+        label: email ?? identity.name ?? `${provider} user`,
+        props: { upstream: config.preset, ...identity },
       };
     },
 
@@ -200,18 +219,52 @@ export function accessUpstream(config: AccessConfig): Upstream<AccessProps, Acce
       return undefined;
     },
 
-    toolContext({ upstream: _upstream, ...identity }, scopes) {
-      return { identity, scopes };
+    toolContext({ upstream: _upstream, ...identity }, scopes, session) {
+      return {
+        identity,
+        scopes,
+        database:
+          database &&
+          userDatabase({
+            config: database,
+            claims: databaseClaims(identity, config, database),
+            write: scopes.includes('mcp:write'),
+            cache: session.cache,
+            parser: workerSqlParser,
+          }),
+      };
     },
   };
 }
 
-async function discover(config: AccessConfig): Promise<Endpoints> {
+/**
+ * The identity the database sees as `request.jwt.claims` (auth.uid() reads `sub`, auth.jwt() the
+ * rest): only what the provider verified in the ID token, the issuer that vouched for it, and the
+ * role the statement runs as, as in a Supabase access token. Never a provider token, and nothing
+ * a person could set about themselves.
+ */
+export function databaseClaims(
+  identity: { sub: string; email: string | null; name: string | null; groups: readonly string[] },
+  config: Pick<OidcConfig, 'issuer'>,
+  database: Pick<DatabaseConfig, 'role'>,
+): Record<string, unknown> {
+  return {
+    iss: config.issuer,
+    sub: identity.sub,
+    role: database.role,
+    ...(identity.email !== null && { email: identity.email }),
+    ...(identity.name !== null && { name: identity.name }),
+    ...(identity.groups.length > 0 && { groups: identity.groups }),
+  };
+}
+
+async function discover(config: OidcConfig): Promise<Endpoints> {
   const explicit = config.authorizationUrl && config.tokenUrl && config.jwksUrl;
   const document = explicit
     ? undefined
     : Discovery.parse(
         await fetch(`${config.issuer}/.well-known/openid-configuration`, {
+          signal: AbortSignal.timeout(config.timeoutMs),
           headers: { Accept: 'application/json' },
         }).then((response) => {
           if (!response.ok) throw new Error(`discovery answered ${response.status}`);
@@ -233,17 +286,17 @@ async function discover(config: AccessConfig): Promise<Endpoints> {
 }
 
 /** Verifies signature, issuer, audience, expiry, algorithm and nonce; refuses the sign-in otherwise. */
-async function verifyIdToken(idToken: string, provider: Endpoints, clientId: string, nonce: string) {
-  let keys = keySets.get(provider.jwks);
+async function verifyIdToken(idToken: string, found: Endpoints, config: OidcConfig, nonce: string) {
+  let keys = keySets.get(found.jwks);
   if (!keys) {
-    keys = createRemoteJWKSet(new URL(provider.jwks));
-    keySets.set(provider.jwks, keys);
+    keys = createRemoteJWKSet(new URL(found.jwks));
+    keySets.set(found.jwks, keys);
   }
   try {
     const { payload } = await jwtVerify(idToken, keys, {
-      issuer: provider.issuer,
-      audience: clientId,
-      algorithms: provider.algorithms,
+      issuer: found.issuer,
+      audience: config.clientId,
+      algorithms: found.algorithms,
       clockTolerance: 30,
       requiredClaims: ['exp', 'iat', 'sub'],
     });
@@ -261,11 +314,7 @@ async function verifyIdToken(idToken: string, provider: Endpoints, clientId: str
     // Why, never the token: an operator can tell a wrong audience from a bad signature.
     console.warn(JSON.stringify({ event: 'id_token_rejected', reason }));
     throw new SignInRefused(
-      'Cloudflare Access answered with an identity this server could not verify, so the sign-in was stopped. Tell the server’s administrator.',
+      `${config.providerName} answered with an identity this server could not verify, so the sign-in was stopped. Tell the server’s administrator.`,
     );
   }
-}
-
-function unreachable(): never {
-  throw new SignInRefused('Cloudflare Access could not be reached to sign you in. Try again in a moment.');
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
-import type { AccessToolContext } from './context';
+import type { OidcToolContext } from './context';
 
 export const whoami = defineTool({
   name: 'whoami',
   title: 'Who am I',
   description:
-    'The identity Cloudflare Access verified for this connection (email, name, groups) and the permissions granted.',
+    'The identity the sign-in provider verified for this connection (subject, email, name, groups) and the permissions granted.',
   inputSchema: {},
   outputSchema: {
     sub: z.string(),
@@ -17,7 +17,7 @@ export const whoami = defineTool({
   },
   annotations: { readOnlyHint: true, openWorldHint: false },
   scope: 'mcp:read',
-  async handler(_input, { identity, scopes }: AccessToolContext) {
+  async handler(_input, { identity, scopes }: OidcToolContext) {
     const who = identity.name ?? identity.email ?? identity.sub;
     return {
       structured: { ...identity, scopes: [...scopes] },
