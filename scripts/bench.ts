@@ -15,7 +15,9 @@
  * 1. the floor: the product's `GET /health` (no auth, no Durable Object);
  * 2. `tools/call` over streamable HTTP on one session: `whoami` (no upstream call; product and
  *    template) and `search_records` (one stand-in call; product only) — bearer check, session
- *    Durable Object, the tool;
+ *    Durable Object, the tool; then the same two calls on the product's 2026-07-28 lane: no
+ *    session, each request on its own (the `_meta` envelope, `Mcp-Method`/`Mcp-Name`), served in
+ *    the Worker by a fresh SDK v2 server;
  * 3. the same call over legacy SSE (POST, answer on the stream, matched by id) against
  *    streamable HTTP, both with the same closed-loop client (product and template);
  * 4. 64 sessions at once, one connection each (product and template).
@@ -43,7 +45,9 @@
  * the script in workerd, which is what Cloudflare counts as a Worker's start-up (median of 3).
  *
  * Targets: the floor ones (throughput and p99 of tool calls against `/health`), zero errors, the
- * bundle's size, and issue 16's against the template: `whoami` over streamable HTTP at least
+ * bundle's size, issue 20's for the 2026-07-28 lane (`whoami` at least 0.75 × the floor's
+ * throughput with a p99 at most 2 × the floor's; `search_records` at least the session's
+ * throughput), and issue 16's against the template: `whoami` over streamable HTTP at least
  * 1.3 × the template's throughput with a p99 at most the template's; SSE at least the template's
  * throughput; 64 sessions with zero errors.
  *
@@ -66,6 +70,8 @@ import { cannon, closedLoop, type LoadResult, type Phase } from './lib/bench-loa
 import {
   answerFailure,
   contentTypeOf,
+  currentHeaders,
+  currentToolCallBody,
   Http,
   mcpHeaders,
   openStreamableSession,
@@ -74,6 +80,7 @@ import {
   toolCallBody,
   toolCallFailure,
 } from './lib/bench-mcp.ts';
+import { queryLoad, startPostgresServer } from './lib/bench-postgres.ts';
 import { startTemplate, TEMPLATE_CONFIG } from './lib/bench-template.ts';
 import { startStackWithStandinProcess } from './lib/stack.ts';
 import { Stopper } from './lib/stopper.ts';
@@ -86,6 +93,8 @@ const STARTUP_RUNS = 3;
 const EMAIL = 'demo@example.com';
 
 const TARGETS = { throughputRatio: 0.6, p99Ratio: 3, gzipKiB: 700 };
+/** Issue 20: the 2026-07-28 lane against the floor, and against the session lane for search_records. */
+const CURRENT_TARGETS = { whoamiThroughputRatio: 0.75, whoamiP99Ratio: 2, searchVsSession: 1 };
 /** Issue 16: the product against the stock template, measured side by side in one run. */
 const TEMPLATE_TARGETS = { whoamiThroughputRatio: 1.3, whoamiP99Ratio: 1, sseThroughputRatio: 1 };
 
@@ -206,6 +215,17 @@ async function startServer(side: Side): Promise<Server> {
     if (failure) throw new Error(`${call.name} does not work before any load: ${failure}`);
     log(`  ${call.name}: HTTP ${answer.status}, ${contentType ?? 'no Content-Type'}`);
   }
+  if (side === 'product') {
+    log(`Checking ${calls.map((call) => call.name).join(' and ')} once on the 2026-07-28 lane (no session) …`);
+    for (const call of calls) {
+      const id = nextId++;
+      const answer = await http.send('POST', '/mcp', currentHeaders(token, call), currentToolCallBody(id, call));
+      const contentType = contentTypeOf(answer.headers);
+      const failure = toolCallFailure(answer.status, answer.body, id, contentType);
+      if (failure) throw new Error(`${call.name} on the 2026-07-28 lane does not work before any load: ${failure}`);
+      log(`  ${call.name}: HTTP ${answer.status}, ${contentType ?? 'no Content-Type'}`);
+    }
+  }
   return { side, origin, token, http, phase, sessionId, devReadyMs };
 }
 
@@ -238,6 +258,34 @@ async function inBatches<T>(count: number, batch: number, make: (index: number) 
     );
   }
   return made;
+}
+
+/** A checked 2026-07-28 tools/call, as autocannon replays it on one connection: no session. */
+function currentToolCallRequest(token: string, call: ToolCall) {
+  let sent = 0;
+  return {
+    method: 'POST',
+    path: '/mcp',
+    headers: currentHeaders(token, call),
+    body: () => {
+      sent = nextId++;
+      return currentToolCallBody(sent, call);
+    },
+    check: (status: number, body: string, headers: Record<string, string | string[]>) =>
+      toolCallFailure(status, body, sent, contentTypeOf(headers)),
+  };
+}
+
+/** Scenario 2c/2d: one tool on the 2026-07-28 lane, `CONNECTIONS` connections, no session. */
+function currentToolCallLoad(server: Server, call: ToolCall): Promise<LoadResult> {
+  return cannon(
+    {
+      url: `${server.origin}/mcp`,
+      connections: CONNECTIONS,
+      perConnection: () => currentToolCallRequest(server.token, call),
+    },
+    server.phase,
+  );
 }
 
 /** Scenario 2: one tool, `CONNECTIONS` connections on one session. */
@@ -339,6 +387,11 @@ interface Results {
   generatorCores: number;
   whoami: Pair<LoadResult>;
   search: Outcome<LoadResult>;
+  /** The product's 2026-07-28 lane (no session): whoami and search_records. */
+  currentWhoami: Outcome<LoadResult>;
+  currentSearch: Outcome<LoadResult>;
+  /** Issue 19: `query` through the whole stack (UPSTREAM=supabase, a real Postgres in its own process). */
+  query: Outcome<LoadResult>;
   sse: Pair<LoadResult>;
   streamable: Pair<LoadResult>;
   sessions: Pair<LoadResult>;
@@ -411,6 +464,35 @@ async function measure(): Promise<Results> {
     : { failed: 'product not running' };
   log(`  ${summary(search)}`);
 
+  log(`3+/6 The 2026-07-28 lane (no session), ${CONNECTIONS} connections (product): whoami, then search_records …`);
+  const currentWhoami: Outcome<LoadResult> = productServer
+    ? await attempt('whoami on the 2026-07-28 lane', () => currentToolCallLoad(productServer, WHOAMI))
+    : { failed: 'product not running' };
+  log(`  whoami         ${summary(currentWhoami)}`);
+  const currentSearch: Outcome<LoadResult> = productServer
+    ? await attempt('search_records on the 2026-07-28 lane', () => currentToolCallLoad(productServer, SEARCH))
+    : { failed: 'product not running' };
+  log(`  search_records ${summary(currentSearch)}`);
+
+  log(
+    `3++/6 tools/call query (a primary-key select as the person, under RLS), ${CONNECTIONS} connections: the product with UPSTREAM=supabase and a real Postgres …`,
+  );
+  const query: Outcome<LoadResult> = await attempt('query', async () => {
+    const withDatabase = await startPostgresServer({
+      stopper,
+      log,
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: SECONDS,
+    });
+    try {
+      return await queryLoad(withDatabase, CONNECTIONS);
+    } finally {
+      await withDatabase.stop(); // so it loads none of the rows after it
+    }
+  });
+  log(`  ${summary(query)}`);
+
   log(`4/6 Legacy SSE against streamable HTTP: whoami, ${CONNECTIONS} calls in flight, same client …`);
   log('  SSE: stock template, then product');
   const sse = await onBoth(servers, ['template', 'product'], 'whoami over SSE', sseLoad);
@@ -437,6 +519,9 @@ async function measure(): Promise<Results> {
     generatorCores,
     whoami,
     search,
+    currentWhoami,
+    currentSearch,
+    query,
     sse,
     streamable,
     sessions,
@@ -504,7 +589,17 @@ function targets(r: Results): Target[] {
       measured: `${p99Ratio.toFixed(1)} × (${ms(result.p99)} / ${ms(floor.p99)} ms)`,
     });
   }
-  const productLoads = [r.floor, r.whoami.product, r.search, r.sse.product, r.streamable.product, r.sessions.product];
+  list.push(...currentTargets(r, floor));
+  const productLoads = [
+    r.floor,
+    r.whoami.product,
+    r.search,
+    r.currentWhoami,
+    r.currentSearch,
+    r.sse.product,
+    r.streamable.product,
+    r.sessions.product,
+  ];
   const productRuns = [...productLoads, r.floorAgain];
   const measured = productRuns.filter((load): load is LoadResult => !isFailed(load));
   const errors = measured.reduce((sum, load) => sum + load.errors, 0);
@@ -525,6 +620,47 @@ function targets(r: Results): Target[] {
         },
   );
   list.push(...templateTargets(r));
+  return list;
+}
+
+/** Issue 20's targets: the 2026-07-28 lane against the floor, and search_records against the session lane. */
+function currentTargets(r: Results, floor: { rps: number; p99: number } | undefined): Target[] {
+  const whoami = r.currentWhoami;
+  const throughput = `2026-07-28 lane: whoami throughput ≥ ${CURRENT_TARGETS.whoamiThroughputRatio} × floor`;
+  const p99 = `2026-07-28 lane: whoami p99 ≤ ${CURRENT_TARGETS.whoamiP99Ratio} × floor p99`;
+  const list: Target[] = [];
+  if (isFailed(whoami) || !floor) {
+    const why = isFailed(whoami) ? `not measured: ${cell(whoami.failed)}` : 'no floor measured';
+    list.push({ what: throughput, ok: false, measured: why }, { what: p99, ok: false, measured: why });
+  } else {
+    const rpsRatio = whoami.rps / floor.rps;
+    const p99Ratio = whoami.p99 / floor.p99;
+    list.push(
+      {
+        what: throughput,
+        ok: rpsRatio >= CURRENT_TARGETS.whoamiThroughputRatio,
+        measured: `${rpsRatio.toFixed(2)} × (${whoami.rps.toFixed(0)} / ${floor.rps.toFixed(0)} req/s)`,
+      },
+      {
+        what: p99,
+        ok: p99Ratio <= CURRENT_TARGETS.whoamiP99Ratio,
+        measured: `${p99Ratio.toFixed(1)} × (${ms(whoami.p99)} / ${ms(floor.p99)} ms)`,
+      },
+    );
+  }
+  const search = r.currentSearch;
+  const session = r.search;
+  const what = "2026-07-28 lane: search_records throughput ≥ the session lane's (2b)";
+  if (isFailed(search) || isFailed(session)) {
+    const why = isFailed(search) ? cell(search.failed) : cell((session as Failed).failed);
+    list.push({ what, ok: false, measured: `not measured: ${why}` });
+  } else {
+    list.push({
+      what,
+      ok: search.rps >= CURRENT_TARGETS.searchVsSession * session.rps,
+      measured: `${ratio(search.rps / session.rps)} (${search.rps.toFixed(0)} / ${session.rps.toFixed(0)} req/s)`,
+    });
+  }
   return list;
 }
 
@@ -625,6 +761,13 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[]; u
     row('1. Floor: GET /health', CONNECTIONS, r.floor),
     ...pairRows('2a. tools/call whoami, streamable HTTP, 1 session', CONNECTIONS, r.whoami),
     row('2b. tools/call search_records "Acme", streamable HTTP, 1 session', CONNECTIONS, r.search),
+    row('2c. tools/call whoami, 2026-07-28 lane (no session)', CONNECTIONS, r.currentWhoami),
+    row('2d. tools/call search_records "Acme", 2026-07-28 lane (no session)', CONNECTIONS, r.currentSearch),
+    row(
+      '2e. tools/call query (primary-key select as the person; UPSTREAM=supabase, real Postgres), 1 session',
+      CONNECTIONS,
+      r.query,
+    ),
     ...pairRows('3a. whoami over legacy SSE (end-to-end, closed loop)', CONNECTIONS, r.sse),
     ...pairRows('3b. whoami over streamable HTTP (same closed loop)', CONNECTIONS, r.streamable),
     ...pairRows(`4. whoami, ${SESSIONS} sessions × 1 connection`, SESSIONS, r.sessions),
@@ -635,7 +778,8 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[]; u
       : 'The floor was not measured. ') +
       'CPU is per completed request. Server CPU is the whole `wrangler dev` process group (wrangler, its dev proxy and the Worker runtime) of the server measured; ' +
       '"of it, Worker" is the workerd that runs the Worker and its Durable Objects alone, the part a deployment runs; ' +
-      '"load" is this process (the load generator), "stand-in" the Attio stand-in\'s process (the upstream a deployment calls over the internet; the template calls none). ' +
+      '"load" is this process (the load generator), "stand-in" the Attio stand-in\'s process (the upstream a deployment calls over the internet; the template calls none), ' +
+      'and for 2e Postgres (the postmaster, its live backends and those already closed: the Worker opens a connection per call). ' +
       'With every core busy, the sum of the four decides the throughput. ' +
       `SSE ÷ streamable HTTP (3a ÷ 3b): ${sseVsStreamable('product')}; ${sseVsStreamable('template')}.`,
     // The load average counts this run's own load, so the floor's drift is the better sign of other work.
@@ -676,6 +820,9 @@ function report(r: Results, when: Date): { markdown: string; missed: Target[]; u
     ['2a. product', r.whoami.product],
     ['2a. template', r.whoami.template],
     ['2b. product', r.search],
+    ['2c. product', r.currentWhoami],
+    ['2d. product', r.currentSearch],
+    ['2e. product (query)', r.query],
     ['3a. product', r.sse.product],
     ['3a. template', r.sse.template],
     ['3b. product', r.streamable.product],

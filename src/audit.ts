@@ -28,7 +28,8 @@ export type AuditEvent =
       user: string;
       client: string;
       tool: string;
-      outcome: 'ok' | 'error' | 'refused';
+      /** `asked`: the 2026-07-28 lane ended this round with a question to the user (the call comes again). */
+      outcome: 'ok' | 'error' | 'refused' | 'asked';
       ms: number;
     }
   | { event: 'rate_limited'; limiter: 'mcp_user' | 'mcp_client' | 'oauth' | 'oauth_address'; path: string }

@@ -19,6 +19,29 @@ export function toolCallBody(id: number, call: ToolCall): string {
   return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: call });
 }
 
+/** MCP's revision without sessions: each request stands alone, its version and capabilities in `_meta`. */
+export const CURRENT_REVISION = '2026-07-28';
+
+/** A 2026-07-28 `tools/call`: the call with the per-request `_meta` envelope. */
+export function currentToolCallBody(id: number, call: ToolCall): string {
+  const _meta = {
+    'io.modelcontextprotocol/protocolVersion': CURRENT_REVISION,
+    'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { ...call, _meta } });
+}
+
+/** The headers of a 2026-07-28 `tools/call`: no session; the revision, method and tool mirrored from the body. */
+export function currentHeaders(token: string, call: ToolCall): Record<string, string> {
+  return {
+    ...mcpHeaders(token),
+    'MCP-Protocol-Version': CURRENT_REVISION,
+    'Mcp-Method': 'tools/call',
+    'Mcp-Name': call.name,
+  };
+}
+
 interface JsonRpcMessage {
   jsonrpc?: string;
   id?: number | string | null;

@@ -5,6 +5,7 @@ import { activeUpstream } from '../upstreams';
 import { isRequestFor, jsonRpcError, messagesOf, parseJson, refuseLegacyMessage, sessionNotFound } from './json-rpc';
 import { readBounded } from './request-body';
 import { McpSession, type SessionOpening } from './session';
+import { isStatelessRequest, StatelessLane } from './stateless';
 import { stepUpChallenge, toolCallsIn } from './step-up';
 import { ToolScopes } from './tool-scopes';
 import { VERIFIED_CALL_HEADER, type VerifiedCall, verifiedCall } from './verified-call';
@@ -28,14 +29,24 @@ interface CheckedRequest {
 }
 
 /**
- * The MCP routes behind the OAuth library, which has verified the bearer token. Both transports
- * are served by McpAgent (`McpSession`): streamable HTTP at `/mcp` through `serve`, legacy SSE at
- * `/sse` through `serveSSE`, on the one Durable Object class and binding.
+ * The MCP routes behind the OAuth library, which has verified the bearer token. `/mcp` has two
+ * lanes on the one URL: requests in MCP 2026-07-28's shape go to the stateless lane in the Worker
+ * (`StatelessLane`, SDK v2); 2025-era requests to the sessions of McpAgent (`McpSession`),
+ * streamable HTTP through `serve`. Legacy SSE is at `/sse` through `serveSSE`, on the same
+ * Durable Object class and binding.
  */
 export function mcpRoutes(config: Config): Record<'/mcp' | '/sse', Handler> {
-  const scopes = new ToolScopes(activeUpstream(config.upstream).tools);
+  // A backend MCP server's tools are not the upstream's: the session checks their scopes (backend/).
+  const scopes = new ToolScopes(config.backend ? [] : activeUpstream(config.upstream).tools);
+  // A backend MCP server's tools are served through sessions only, for now (see backend/).
+  const stateless = config.backend ? undefined : new StatelessLane(config);
+  const sessions = streamableHttp(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }));
   return {
-    '/mcp': checked(config, scopes, streamableHttp(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }))),
+    '/mcp': checked(config, scopes, async (request) =>
+      stateless && (await isStatelessRequest(request.request, request.message))
+        ? stateless.serve(request)
+        : sessions(request),
+    ),
     // Legacy SSE (2024-11-05) answers on the stream, after the POST: its tools refuse a missing
     // scope with a readable tool error instead of a challenge.
     '/sse': checked(config, undefined, legacySse(McpSession.serveSSE('/sse', { binding: 'MCP_OBJECT' }))),
