@@ -77,3 +77,17 @@ export function oauthApi(config: Config, env: Env) {
   const apiHandlers = Object.fromEntries(MCP_ROUTES.map((route) => [route, NOT_ROUTED]));
   return getOAuthApi({ ...oauthOptions(config), apiHandlers, defaultHandler: NOT_ROUTED }, env);
 }
+
+/**
+ * The upstream no longer accepts a grant's token: revoke the grant, so the client's next request
+ * gets 401 and it signs the person in again, instead of failing forever. `env` must be the
+ * token-caching env (`withCachedTokens`), so this isolate forgets the grant's tokens at once.
+ */
+export async function revokeRefusedGrant(
+  config: Config,
+  env: Env,
+  call: { grantId: string; userId: string },
+): Promise<void> {
+  await oauthApi(config, env).revokeGrant(call.grantId, call.userId);
+  audit({ event: 'grant_revoked', upstream: config.upstream.id, user: call.userId, reason: 'upstream_unauthorized' });
+}

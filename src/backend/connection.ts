@@ -42,12 +42,15 @@ export class BackendConnection {
   #opened = 0;
   #idle: ReturnType<typeof setTimeout> | undefined;
   #inFlight = 0;
-  #headers: Record<string, string> = {};
+  /** How the call being served reaches the backend, and the headers it carries (`serve`). */
+  #route: { fetch: FetchLike; headers: Record<string, string> } = {
+    fetch: (input, init) => fetch(input, init),
+    headers: {},
+  };
 
   constructor(
     private readonly options: {
       url: string;
-      fetch: FetchLike;
       connectTimeoutMs: number;
       events: BackendEvents;
       /** How this server names itself to the backend. */
@@ -55,9 +58,12 @@ export class BackendConnection {
     },
   ) {}
 
-  /** The headers of the call being served: the identity, and the Worker's backend credential. */
-  setHeaders(headers: Record<string, string>): void {
-    this.#headers = headers;
+  /**
+   * Set before each request it serves: how the call reaches the backend (a container may be per
+   * user) and its headers (the identity, and the Worker's backend credential).
+   */
+  serve(route: { fetch: FetchLike; headers: Record<string, string> }): void {
+    this.#route = route;
   }
 
   /** Runs `use` on a connected client; a forgotten session is replaced once and `use` run again. */
@@ -102,13 +108,13 @@ export class BackendConnection {
   }
 
   async #open(): Promise<Client> {
-    const { url, fetch, connectTimeoutMs, events, clientInfo } = this.options;
+    const { url, connectTimeoutMs, events, clientInfo } = this.options;
     const transport = new StreamableHTTPClientTransport(new URL(url), {
       // The identity and credential of the call being served, over whatever the SDK sets.
       fetch: (input, init) => {
         const headers = new Headers(init?.headers);
-        for (const [name, value] of Object.entries(this.#headers)) headers.set(name, value);
-        return fetch(input, { ...init, headers });
+        for (const [name, value] of Object.entries(this.#route.headers)) headers.set(name, value);
+        return this.#route.fetch(input, { ...init, headers });
       },
       // A dropped notification stream is reopened twice, then left: requests reconnect on their own.
       reconnectionOptions: {

@@ -51,11 +51,8 @@ export interface BackendHost {
  */
 export function serveBackend(server: McpServer, config: BackendConfig, host: BackendHost): BackendConnection {
   let tools: Promise<Tool[]> | undefined;
-  let fetchOfCall: FetchLike | undefined;
   const connection = new BackendConnection({
     url: config.url,
-    // The fetch of the call being served (a container may be per user); set with its headers.
-    fetch: (input, init) => (fetchOfCall ?? fetch)(input, init),
     connectTimeoutMs: Math.min(config.timeoutMs, 15_000),
     clientInfo: SERVER_INFO,
     events: {
@@ -73,11 +70,13 @@ export function serveBackend(server: McpServer, config: BackendConfig, host: Bac
     const call = host.callOf(extra);
     if (!call) throw new McpError(ErrorCode.InvalidRequest, 'This request did not come through the server. Reconnect.');
     const identity = host.identityOf(call);
-    connection.setHeaders({
-      ...identityHeaders({ userId: call.userId, upstream: host.upstream, identity, scopes: call.scopes }),
-      ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}),
+    connection.serve({
+      fetch: host.fetchFor(call),
+      headers: {
+        ...identityHeaders({ userId: call.userId, upstream: host.upstream, identity, scopes: call.scopes }),
+        ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}),
+      },
     });
-    fetchOfCall = host.fetchFor(call);
     return { call, identity };
   };
 

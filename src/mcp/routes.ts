@@ -39,7 +39,7 @@ export function mcpRoutes(config: Config): Record<'/mcp' | '/sse', Handler> {
   // A backend MCP server's tools are not the upstream's: the session checks their scopes (backend/).
   const scopes = new ToolScopes(config.backend ? [] : activeUpstream(config.upstream).tools);
   // A backend MCP server's tools are served through sessions only, for now (see backend/).
-  const stateless = config.backend ? undefined : new StatelessLane(config);
+  const stateless = config.backend ? undefined : new StatelessLane(config, scopes);
   const sessions = streamableHttp(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }));
   return {
     '/mcp': checked(config, scopes, async (request) =>

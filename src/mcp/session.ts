@@ -2,8 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { McpAgent } from 'agents/mcp';
 import { z } from 'zod';
-import { audit } from '../audit';
-import { oauthApi } from '../auth/oauth-options';
+import { revokeRefusedGrant } from '../auth/oauth-options';
 import { withCachedTokens } from '../auth/token-cache';
 import type { BackendConnection } from '../backend/connection';
 import { serveBackend } from '../backend/proxy';
@@ -181,16 +180,7 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
         callOf,
         contextFor: (call, confirm) =>
           upstream.toolContext(propsOf(call.props), call.scopes, { cache: this.#cache, confirm }),
-        // The upstream no longer accepts this grant's token: revoke the grant, so the client's
-        // next request gets 401 and it signs the user in again, instead of failing forever
-        // (through the token cache, so this isolate forgets the grant's tokens at once).
-        revokeGrant: async (call) => {
-          await oauthApi(config, withCachedTokens(this.env, config.tokenCacheMs)).revokeGrant(
-            call.grantId,
-            call.userId,
-          );
-          audit({ event: 'grant_revoked', upstream: upstream.id, user: call.userId, reason: 'upstream_unauthorized' });
-        },
+        revokeGrant: (call) => revokeRefusedGrant(config, withCachedTokens(this.env, config.tokenCacheMs), call),
       },
     );
   }

@@ -1,7 +1,6 @@
 import { isLegacyRequest, McpServer } from '@modelcontextprotocol/server';
 import { createMcpHandler } from 'agents/mcp/server';
-import { audit } from '../audit';
-import { oauthApi } from '../auth/oauth-options';
+import { revokeRefusedGrant } from '../auth/oauth-options';
 import type { Config } from '../config';
 import { activeUpstream } from '../upstreams';
 import { MAX_MCP_BODY_BYTES } from './request-body';
@@ -9,7 +8,7 @@ import { SERVER_INFO } from './server-info';
 import { GrantCaches } from './stateless-cache';
 import { registerStatelessTools } from './stateless-tools';
 import { toolCallsIn } from './step-up';
-import { ToolScopes } from './tool-scopes';
+import type { ToolScopes } from './tool-scopes';
 import type { VerifiedCall } from './verified-call';
 
 /** One request for the 2026-07-28 lane, after the Worker's checks (see `checked` in routes.ts). */
@@ -55,10 +54,11 @@ export class StatelessLane {
   readonly #pending = new WeakMap<Request, StatelessRequest>();
   readonly #handler;
 
-  constructor(config: Config) {
+  /** `scopes`: the same table as the Worker's step-up (routes.ts). */
+  constructor(config: Config, scopes: ToolScopes) {
     this.#config = config;
     this.#upstream = activeUpstream(config.upstream);
-    this.#scopes = new ToolScopes(this.#upstream.tools);
+    this.#scopes = scopes;
     this.#handler = createMcpHandler(
       ({ requestInfo }) => {
         const served = requestInfo && this.#pending.get(requestInfo);
@@ -114,17 +114,10 @@ export class StatelessLane {
             confirm,
           },
         ),
-      // As in a session: revoke the grant (through the token cache, so this isolate forgets its
-      // tokens at once), and forget what it loaded.
+      // As in a session, and what it loaded is forgotten (`env` is the Worker's token-caching env).
       revokeGrant: async (verified) => {
         caches.forget(verified.grantId);
-        await oauthApi(config, env).revokeGrant(verified.grantId, verified.userId);
-        audit({
-          event: 'grant_revoked',
-          upstream: upstream.id,
-          user: verified.userId,
-          reason: 'upstream_unauthorized',
-        });
+        await revokeRefusedGrant(config, env, verified);
       },
     });
     return server;

@@ -1,5 +1,5 @@
 import type { Parsed, Settings } from '../settings';
-import { requireDatabase } from '../tools/postgres/settings';
+import { databaseRequired } from '../tools/postgres/settings';
 import { attioConfig, attioSettings, attioUpstream } from './attio';
 import { githubConfig, githubSettings, githubUpstream } from './github';
 import { oidcUpstream } from './oidc';
@@ -30,7 +30,7 @@ export const UPSTREAMS = {
   access: upstreamModule({ settings: accessSettings, config: accessConfig, create: oidcUpstream }),
   supabase: upstreamModule({
     settings: supabaseSettings,
-    verify: requireDatabase,
+    verify: databaseRequired,
     config: supabaseConfig,
     create: oidcUpstream,
   }),

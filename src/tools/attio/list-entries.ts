@@ -4,8 +4,9 @@ import { defineTool, ToolError } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
 import {
   countLabel,
+  FilterAndSortsInput,
   factorConstantColumns,
-  MAX_RECORDS,
+  PageInput,
   pageWithTotal,
   planQuery,
   RecordTableOutput,
@@ -23,14 +24,9 @@ export const listEntries = defineTool({
   inputSchema: {
     list: z.string().describe('List slug or name'),
     view: z.string().optional().describe("A saved view's title"),
-    filter: z.record(z.string(), z.unknown()).optional(),
-    sorts: z
-      .array(z.object({ attribute: z.string(), direction: z.enum(['asc', 'desc']).default('asc') }))
-      .max(3)
-      .optional(),
+    ...FilterAndSortsInput,
     fields: z.array(z.string()).max(20).optional(),
-    limit: z.number().int().min(1).max(MAX_RECORDS).default(20),
-    offset: z.number().int().min(0).max(1e5).default(0),
+    ...PageInput,
   },
   outputSchema: RecordTableOutput,
   annotations: { readOnlyHint: true },

@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { defineTool } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
 import { meetingFilterInput, meetingStart, meetingsQuery } from './meetings';
-import { TableOutput, tableText } from './records';
-
-/** Counting a cut answer follows Attio's cursors up to this many meetings. */
-const COUNT_BOUND = 1_000;
+import { COUNT_BOUND, TableOutput, tableText } from './records';
 
 export const listMeetings = defineTool({
   name: 'list_meetings',

@@ -3,7 +3,8 @@ import { defineTool } from '../../mcp/tool';
 import type { AttioToolContext } from './context';
 import {
   countLabel,
-  MAX_RECORDS,
+  FilterAndSortsInput,
+  PageInput,
   pageWithTotal,
   planQuery,
   RecordTableOutput,
@@ -20,14 +21,9 @@ Filters: {"stage":"Nurture"} · {"value":{"$gt":50000}} · {"$and":[{"industry":
 Operators: $eq $in $lt $lte $gt $gte $contains $starts_with $not_empty $not. Statuses by title; owners by email. Keys are slugs.`,
   inputSchema: {
     object: z.string().describe('Object slug, e.g. deals'),
-    filter: z.record(z.string(), z.unknown()).optional(),
-    sorts: z
-      .array(z.object({ attribute: z.string(), direction: z.enum(['asc', 'desc']).default('asc') }))
-      .max(3)
-      .optional(),
+    ...FilterAndSortsInput,
     fields: z.array(z.string()).max(20).optional().describe('Slugs to show'),
-    limit: z.number().int().min(1).max(MAX_RECORDS).default(20),
-    offset: z.number().int().min(0).max(1e5).default(0),
+    ...PageInput,
   },
   outputSchema: RecordTableOutput,
   annotations: { readOnlyHint: true },

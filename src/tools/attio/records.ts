@@ -201,6 +201,19 @@ export const TableOutput = {
   rows: z.array(z.array(z.unknown())),
 };
 
+/** The inputs `query_records` and `list_entries` share: a filter and sorts (`planQuery`), then a page. */
+export const FilterAndSortsInput = {
+  filter: z.record(z.string(), z.unknown()).optional(),
+  sorts: z
+    .array(z.object({ attribute: z.string(), direction: z.enum(['asc', 'desc']).default('asc') }))
+    .max(3)
+    .optional(),
+};
+export const PageInput = {
+  limit: z.number().int().min(1).max(MAX_RECORDS).default(20),
+  offset: z.number().int().min(0).max(1e5).default(0),
+};
+
 /** A table of records or entries, with how many match in all and how to get the next page. */
 export const RecordTableOutput = {
   ...TableOutput,

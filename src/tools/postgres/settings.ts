@@ -75,7 +75,7 @@ export function databaseConfig(
 }
 
 /** For an upstream that cannot work without its database (Supabase): the check /health shows as DATABASE. */
-export function requireDatabase(v: Parsed<typeof databaseSettings>): {
+export function databaseRequired(v: Parsed<typeof databaseSettings>): {
   checks: Record<string, boolean>;
   problems: string[];
 } {
