@@ -80,6 +80,13 @@ export function registerCommentRoutes(api: Hono<AppEnv>, deps: RouteDeps): void 
       throw validationError('record_id must be passed with object, and entry_id with list.');
     }
     let threads = [...store.threads.values()];
+    if (object === undefined && list === undefined) {
+      // "To view threads on records, you will need `object_configuration:read` and
+      // `record_permission:read`; on list entries, `list_configuration:read` and `list_entry:read`"
+      // (GET /v2/threads): without a filter, the threads the token may view (the stand-in's reading).
+      const granted = c.get('token').scopes;
+      threads = threads.filter((t) => missingScopes(granted, t.entry ? ENTRY_SCOPES : RECORD_SCOPES).length === 0);
+    }
     // An unknown object or list answers 404 `not_found` (not documented for this operation; Attio's
     // answer for an unknown slug wherever it documents one).
     if (object !== undefined) {

@@ -109,6 +109,11 @@ export interface AttributeDef {
   type: AttributeType;
   is_system_attribute: boolean;
   is_writable: boolean;
+  /**
+   * A company or person attribute Attio's enrichment fills in: a system attribute that the docs'
+   * "Writable attributes" table of the object does not list (stand-in only, not rendered).
+   */
+  enriched: boolean;
   is_required: boolean;
   is_unique: boolean;
   is_multiselect: boolean;

@@ -60,8 +60,8 @@ export function runQuery<T extends RecordRow | EntryRow>(
 
 /**
  * An attribute's values on a row: the active ones, or with `show_historic` every value it has had,
- * "sorted from oldest to newest (by `active_from`)". Historic values "cannot be queried on COMINT
- * … attributes" (the interaction attributes): 400.
+ * "sorted from oldest to newest (by `active_from`)". `show_historic` "Cannot be set to true for
+ * COMINT attributes or enriched attributes on people/company objects": 400.
  */
 export function valuesToShow(
   store: Store,
@@ -72,6 +72,10 @@ export function valuesToShow(
   if (historic && attribute.type === 'interaction') {
     // The document's 400 example for this case.
     throw validationError('Cannot set show_historic param to true when querying a COMINT attribute.');
+  }
+  if (historic && attribute.enriched) {
+    // The document gives no message for this case: the COMINT example's wording.
+    throw validationError('Cannot set show_historic param to true when querying an enriched attribute.');
   }
   const values = historic ? store.historicValuesOf(attribute, row) : store.valuesOf(attribute, row);
   return values.map((v) => renderValue(store, attribute, v));

@@ -11,6 +11,8 @@ export interface AttributeSpec {
   type: AttributeType;
   system?: boolean;
   writable?: boolean;
+  /** Filled in by Attio's enrichment (companies, people): no history (`show_historic`). */
+  enriched?: boolean;
   required?: boolean;
   unique?: boolean;
   multi?: boolean;
@@ -33,6 +35,7 @@ export function defineAttribute(store: Store, rng: Rng, parent: ParentRef, spec:
     type: spec.type,
     is_system_attribute: spec.system ?? false,
     is_writable: spec.writable ?? true,
+    enriched: spec.enriched ?? false,
     is_required: spec.required ?? false,
     is_unique: spec.unique ?? false,
     is_multiselect: spec.multi ?? false,

@@ -144,9 +144,20 @@ const SCOPES_BY_OPERATION = new Map(
   ROUTE_SCOPES.map(([method, template, scopes]) => [`${method} ${template}`, scopes]),
 );
 
+/**
+ * The attribute routes serve objects and lists (`{target}`). Their `security` blocks name only
+ * `object_configuration:read`, but the operations' descriptions (attio-ts-sdk 2.3.0, docs page
+ * "Get an attribute") say: "When `target` is `lists`, the required scopes are
+ * `list_configuration:read`."
+ */
+const LIST_ATTRIBUTE_SCOPES: readonly string[] = ['list_configuration:read'];
+
 /** The scopes an operation needs, or undefined for a path the table does not know (it 404s). */
 export function requiredScopes(method: string, path: string): readonly string[] | undefined {
   const match = matchOperation(method, path);
+  if (match?.operation.template.startsWith('/v2/{target}/') && path.split('/')[2] === 'lists') {
+    return LIST_ATTRIBUTE_SCOPES;
+  }
   return match && SCOPES_BY_OPERATION.get(`${match.operation.method} ${match.operation.template}`);
 }
 

@@ -652,6 +652,7 @@ function seedSchema(b: SeedBuilder): Schema {
   b.attribute(c, {
     title: 'Estimated ARR',
     slug: 'estimated_arr_usd',
+    enriched: true,
     type: 'select',
     system: true,
     options: ARR_RANGES,
@@ -659,6 +660,7 @@ function seedSchema(b: SeedBuilder): Schema {
   b.attribute(c, {
     title: 'Employee range',
     slug: 'employee_range',
+    enriched: true,
     type: 'select',
     system: true,
     options: EMPLOYEE_RANGES,
@@ -666,11 +668,12 @@ function seedSchema(b: SeedBuilder): Schema {
   b.attribute(c, {
     title: 'Funding raised',
     slug: 'funding_raised_usd',
+    enriched: true,
     type: 'currency',
     system: true,
     currency: 'USD',
   });
-  b.attribute(c, { title: 'Foundation date', slug: 'foundation_date', type: 'date', system: true });
+  b.attribute(c, { title: 'Foundation date', slug: 'foundation_date', type: 'date', system: true, enriched: true });
   b.attribute(c, { title: 'LinkedIn', slug: 'linkedin', type: 'text', system: true });
   b.attribute(c, { title: 'Twitter', slug: 'twitter', type: 'text', system: true });
   const companyDeals = b.attribute(c, {

@@ -668,4 +668,26 @@ describe('value history (OpenAPI GET …/attributes/{attribute}/values, show_his
       },
     });
   });
+
+  it('refuses history of an enriched company attribute with a 400', async () => {
+    // show_historic "Cannot be set to true for COMINT attributes or enriched attributes on
+    // people/company objects"; estimated_arr_usd is not among the companies' "Writable attributes".
+    const store = attio.state.store;
+    const acme = store.recordsOf(store.requireObject('companies').id)[0];
+    const path = `/v2/objects/companies/records/${acme?.id}/attributes`;
+    const enriched = await api('GET', `${path}/estimated_arr_usd/values?show_historic=true`);
+    expect(enriched).toMatchObject({ status: 400, body: { type: 'invalid_request_error', code: 'validation_type' } });
+    expect((await api('GET', `${path}/estimated_arr_usd/values`)).status).toBe(200);
+    expect((await api('GET', `${path}/name/values?show_historic=true`)).status).toBe(200);
+  });
+});
+
+describe('actors (OpenAPI `nullable: true`; docs page "Actors")', () => {
+  it('gives an actor Attio cannot name a null id, as a system actor "Always comes with a null ID"', async () => {
+    const store = attio.state.store;
+    const recording = [...store.callRecordings.values()][0];
+    const answer = await api('GET', `/v2/meetings/${recording?.meeting_id}/call_recordings/${recording?.id}`);
+    expect(answer.status).toBe(200);
+    expect((answer.body.data as Json).created_by_actor).toEqual({ type: 'system', id: null });
+  });
 });

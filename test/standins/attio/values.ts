@@ -29,11 +29,13 @@ import { describeType, isPlainObject, isUuid, normalizeDate, normalizeTimestamp,
 // ---------------------------------------------------------------------------
 
 /**
- * Attio's OpenAPI (3.1) marks an actor's `id` and `type` optional (its `nullable: true` is not a
- * 3.1 keyword, so attio-ts-sdk's schemas reject null): an unknown one is left out, not null.
+ * An actor Attio cannot name has a null `id` (and `type`): the document marks both `nullable: true`,
+ * the docs page "Actors" says a `system` actor "Always comes with a null ID", and its examples show
+ * `{"type": "system", "id": null}`. (attio-ts-sdk's schemas reject the null: conformance.test.ts
+ * lets exactly this through.)
  */
-export function renderActor(actor: Actor): { type?: NonNullable<Actor['type']>; id?: string } {
-  return { ...(actor.type === null ? {} : { type: actor.type }), ...(actor.id === null ? {} : { id: actor.id }) };
+export function renderActor(actor: Actor): Actor {
+  return { type: actor.type, id: actor.id };
 }
 
 export function renderValue(store: Store, attribute: AttributeDef, value: StoredValue): Record<string, unknown> {
@@ -96,13 +98,12 @@ function renderData(store: Store, attribute: AttributeDef, data: ValueData): Rec
   }
 }
 
-/** `{ object_id }` for object attributes, `{ list_id }` for list attributes. */
 /**
- * The parent's ID in an attribute, option or status ID. Attio's schema requires `object_id`,
- * "the object or list that this attribute belongs to"; list attributes also carry `list_id`.
+ * The parent's ID in an attribute, option or status ID: `object_id`, "the object or list that this
+ * attribute belongs to" (`components.schemas.attribute.id`, which has no `list_id`), for lists too.
  */
-export function parentIdFields(parent: ParentRef): { object_id: string; list_id?: string } {
-  return parent.kind === 'object' ? { object_id: parent.id } : { object_id: parent.id, list_id: parent.id };
+export function parentIdFields(parent: ParentRef): { object_id: string } {
+  return { object_id: parent.id };
 }
 
 /** A select option as Attio renders it, in a value and in the attribute's option list alike. */

@@ -175,6 +175,40 @@ describe('OAuth scopes per endpoint', () => {
     expect((await setScopes({ scopes: ['records:read'] })).status).toBe(400);
   });
 
+  it("asks list_configuration:read, not object_configuration:read, for a list's attributes", async () => {
+    // Docs page "Get an attribute" (and attio-ts-sdk's descriptions): "When `target` is `lists`,
+    // the required scopes are `list_configuration:read`."
+    await setScopes({ scopes: ['list_configuration:read'] });
+    const lists = await signIn(DEMO_MEMBER_EMAIL);
+    expect((await api(lists, 'GET', '/v2/lists/sales_pipeline/attributes')).status).toBe(200);
+    expect((await api(lists, 'GET', '/v2/lists/sales_pipeline/attributes/stage/statuses')).status).toBe(200);
+    expect((await api(lists, 'GET', '/v2/objects/companies/attributes')).status).toBe(403);
+    await setScopes({ scopes: ['object_configuration:read'] });
+    const objects = await signIn(DEMO_MEMBER_EMAIL);
+    expect((await api(objects, 'GET', '/v2/objects/companies/attributes')).status).toBe(200);
+    const refused = await api(objects, 'GET', '/v2/lists/sales_pipeline/attributes');
+    expect(refused.status).toBe(403);
+    expect(refused.json.message).toContain('list_configuration:read');
+    await setScopes({ all: true });
+  });
+
+  it('lists, without a filter, only the threads whose record or entry scopes the token holds', async () => {
+    // GET /v2/threads: "To view threads on records, you will need `object_configuration:read` and
+    // `record_permission:read`. To view threads on list entries, … `list_configuration:read` and
+    // `list_entry:read`."
+    // A thread's comments say what it is on (`entry` null: a record's thread).
+    const onEntry = (thread: Json) => (thread.comments as Json[])[0]?.entry !== null;
+    const all = data((await api(await signIn(DEMO_MEMBER_EMAIL), 'GET', '/v2/threads?limit=50')).json);
+    expect(all.some(onEntry)).toBe(true);
+    await setScopes({ scopes: ['comment:read', 'object_configuration:read', 'record_permission:read'] });
+    const recordsOnly = await signIn(DEMO_MEMBER_EMAIL);
+    const seen = data((await api(recordsOnly, 'GET', '/v2/threads?limit=50')).json);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.some(onEntry)).toBe(false);
+    expect(seen.length).toBe(all.filter((thread) => !onEntry(thread)).length);
+    await setScopes({ all: true });
+  });
+
   it('counts a read-write scope as its read scope, and { all: true } or reset restores every scope', async () => {
     await setScopes({ scopes: ['object_configuration:read', 'record_permission:read-write'] });
     const writer = await signIn(DEMO_MEMBER_EMAIL);
