@@ -5,7 +5,7 @@ import { type Deployment, serveAtEdge } from './http/edge';
 import { healthResponse } from './http/health';
 import { notConfiguredResponse } from './http/not-configured';
 import { wrongOriginResponse } from './http/wrong-origin';
-import { createProvider } from './provider';
+import { createProvider, type LaneExtras } from './provider';
 
 export { BackendContainer } from './backend/container';
 export { McpSession } from './mcp/session';
@@ -15,9 +15,9 @@ export { McpSession } from './mcp/session';
  * per env object: an isolate reuses its env across requests (and the library caches its helpers
  * on it), so none of them is redone per request.
  */
-const deployments = new WeakMap<object, { report: ConfigReport; ready?: Deployment }>();
+type Deployments = WeakMap<object, { report: ConfigReport; ready?: Deployment }>;
 
-function deploymentFor(env: Env) {
+function deploymentFor(deployments: Deployments, env: Env) {
   let deployment = deployments.get(env);
   if (!deployment) {
     deployment = { report: readConfig(env) };
@@ -26,22 +26,38 @@ function deploymentFor(env: Env) {
   return deployment;
 }
 
-export default {
-  async fetch(request, env, ctx): Promise<Response> {
-    const deployment = deploymentFor(env);
-    const { report } = deployment;
-    const url = new URL(request.url);
-    if (url.pathname === '/health') return healthResponse(report, url.origin);
-    if (!report.ok) return notConfiguredResponse(request, report);
-    // Tokens are bound to PUBLIC_URL: a client on another origin (127.0.0.1 for localhost, a
-    // workers.dev name for a custom domain) could sign in but never use its token.
-    if (url.origin !== report.config.publicUrl) return wrongOriginResponse(request, report.config.publicUrl);
-    deployment.ready ??= {
-      config: report.config,
-      provider: createProvider(report.config),
-      origins: new BrowserOrigins(report.config.publicUrl, report.config.allowedOrigins),
-      env: withCachedTokens(env, report.config.tokenCacheMs),
-    };
-    return serveAtEdge(request, ctx, deployment.ready);
-  },
-} satisfies ExportedHandler<Env>;
+/**
+ * The Worker. `extras` is for test entries only (test/conformance/worker.ts adds the conformance
+ * suite's fixtures to the 2026-07-28 lane, as its session subclass does to the sessions).
+ */
+export function createWorker(extras: LaneExtras = {}) {
+  const deployments: Deployments = new WeakMap();
+  return {
+    fetch: (request, env, ctx) => serve(deploymentFor(deployments, env), extras, request, env, ctx),
+  } satisfies ExportedHandler<Env>;
+}
+
+export default createWorker();
+
+async function serve(
+  deployment: ReturnType<typeof deploymentFor>,
+  extras: LaneExtras,
+  request: Request<unknown, IncomingRequestCfProperties>,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<Response> {
+  const { report } = deployment;
+  const url = new URL(request.url);
+  if (url.pathname === '/health') return healthResponse(report, url.origin);
+  if (!report.ok) return notConfiguredResponse(request, report);
+  // Tokens are bound to PUBLIC_URL: a client on another origin (127.0.0.1 for localhost, a
+  // workers.dev name for a custom domain) could sign in but never use its token.
+  if (url.origin !== report.config.publicUrl) return wrongOriginResponse(request, report.config.publicUrl);
+  deployment.ready ??= {
+    config: report.config,
+    provider: createProvider(report.config, extras),
+    origins: new BrowserOrigins(report.config.publicUrl, report.config.allowedOrigins),
+    env: withCachedTokens(env, report.config.tokenCacheMs),
+  };
+  return serveAtEdge(request, ctx, deployment.ready);
+}

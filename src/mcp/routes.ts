@@ -5,10 +5,12 @@ import { activeUpstream } from '../upstreams';
 import { isRequestFor, jsonRpcError, messagesOf, parseJson, refuseLegacyMessage, sessionNotFound } from './json-rpc';
 import { readBounded } from './request-body';
 import { McpSession, type SessionOpening } from './session';
-import { isStatelessRequest, StatelessLane } from './stateless';
+import { isStatelessRequest, type LaneExtras, StatelessLane } from './stateless';
 import { stepUpChallenge, toolCallsIn } from './step-up';
 import { ToolScopes } from './tool-scopes';
 import { VERIFIED_CALL_HEADER, type VerifiedCall, verifiedCall } from './verified-call';
+
+export type { LaneExtras };
 
 type Context = OAuthResourceContext<Record<string, unknown>>;
 /**
@@ -35,11 +37,11 @@ interface CheckedRequest {
  * streamable HTTP through `serve`. Legacy SSE is at `/sse` through `serveSSE`, on the same
  * Durable Object class and binding.
  */
-export function mcpRoutes(config: Config): Record<'/mcp' | '/sse', Handler> {
+export function mcpRoutes(config: Config, extras: LaneExtras = {}): Record<'/mcp' | '/sse', Handler> {
   // A backend MCP server's tools are not the upstream's: the session checks their scopes (backend/).
   const scopes = new ToolScopes(config.backend ? [] : activeUpstream(config.upstream).tools);
   // A backend MCP server's tools are served through sessions only, for now (see backend/).
-  const stateless = config.backend ? undefined : new StatelessLane(config, scopes);
+  const stateless = config.backend ? undefined : new StatelessLane(config, scopes, extras);
   const sessions = streamableHttp(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }));
   return {
     '/mcp': checked(config, scopes, async (request) =>

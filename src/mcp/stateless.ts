@@ -20,6 +20,12 @@ export interface StatelessRequest {
   call: VerifiedCall;
 }
 
+/** Test entries only: what a test Worker adds to each 2026-07-28 server (see createWorker). */
+export interface LaneExtras {
+  /** Called on each request's server after the grant's tools are registered. */
+  extendServer?: (server: McpServer) => void;
+}
+
 /**
  * How long a client may reuse `tools/list` and `server/discover` (MCP 2026-07-28 `ttlMs`): the
  * tools a grant offers change only with a deployment. `private`: the list depends on the grant.
@@ -53,10 +59,12 @@ export class StatelessLane {
   /** The request each server is built for: the SDK hands the factory the request it serves. */
   readonly #pending = new WeakMap<Request, StatelessRequest>();
   readonly #handler;
+  readonly #extras: LaneExtras;
 
   /** `scopes`: the same table as the Worker's step-up (routes.ts). */
-  constructor(config: Config, scopes: ToolScopes) {
+  constructor(config: Config, scopes: ToolScopes, extras: LaneExtras = {}) {
     this.#config = config;
+    this.#extras = extras;
     this.#upstream = activeUpstream(config.upstream);
     this.#scopes = scopes;
     this.#handler = createMcpHandler(
@@ -120,6 +128,7 @@ export class StatelessLane {
         await revokeRefusedGrant(config, env, verified);
       },
     });
+    this.#extras.extendServer?.(server);
     return server;
   }
 }
