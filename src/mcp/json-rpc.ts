@@ -11,13 +11,29 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export function jsonRpcError(status: number, code: number, message: string): Response {
-  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
+export function jsonRpcError(status: number, code: number, message: string, headers?: HeadersInit): Response {
+  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
 }
 
 /** A session that is closed, unknown or another user's: all answered alike, on both transports. */
 export function sessionNotFound(): Response {
   return jsonRpcError(404, -32001, 'Session not found');
+}
+
+/**
+ * GET or DELETE on `/mcp` naming no session: there is no stream to open and nothing to end. MCP
+ * says a GET the server does not answer with a stream gets 405 (2025-11-25), and a server without
+ * sessions answers GET and DELETE so (2026-07-28). With a session id, both are the session's.
+ */
+export function noSessionNamed(): Response {
+  return jsonRpcError(
+    405,
+    -32000,
+    'Method not allowed: GET and DELETE need an Mcp-Session-Id; send requests by POST.',
+    {
+      Allow: 'GET, POST, DELETE',
+    },
+  );
 }
 
 /** The messages of a body: a batch's items, or the one message. */

@@ -2,7 +2,15 @@ import type { OAuthResourceContext } from '@cloudflare/workers-oauth-provider';
 import type { Config } from '../config';
 import { limitMcpRequest, limitMcpUser } from '../http/rate-limits';
 import { activeUpstream } from '../upstreams';
-import { isRequestFor, jsonRpcError, messagesOf, parseJson, refuseLegacyMessage, sessionNotFound } from './json-rpc';
+import {
+  isRequestFor,
+  jsonRpcError,
+  messagesOf,
+  noSessionNamed,
+  parseJson,
+  refuseLegacyMessage,
+  sessionNotFound,
+} from './json-rpc';
 import { readBounded } from './request-body';
 import { McpSession, type SessionOpening } from './session';
 import { isStatelessRequest, type LaneExtras, StatelessLane } from './stateless';
@@ -103,7 +111,8 @@ function checked(config: Config, stepUp: ToolScopes | undefined, transport: (r: 
 /**
  * Streamable HTTP through `McpAgent.serve`. An `initialize` without a session id opens a session
  * (its caller becomes the owner); a request naming a session is admitted by that session itself,
- * from its storage, or answered 404 as if it did not exist. Anything else is `serve`'s to refuse.
+ * from its storage, or answered 404 as if it did not exist; GET and DELETE naming none get 405.
+ * Any other POST is `serve`'s to refuse.
  */
 function streamableHttp(serve: Handler) {
   return async (checked: CheckedRequest): Promise<Response> => {
@@ -113,6 +122,7 @@ function streamableHttp(serve: Handler) {
       if (!(await sessionAdmits(env, `streamable-http:${sessionId}`, sessionId, call.userId))) return sessionNotFound();
       return toSession(serve, checked, false);
     }
+    if (request.method !== 'POST') return noSessionNamed();
     const opening = request.method === 'POST' && messagesOf(message).some((m) => isRequestFor(m, 'initialize'));
     return toSession(serve, checked, opening);
   };

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INITIALIZE, mcpRequest } from '../support/mcp-http';
+import { INITIALIZE, mcpRequest, openWireSession } from '../support/mcp-http';
 import { messageOf, modernBody, modernRequest, REVISION, streamOf } from '../support/mcp-wire-2026';
 import { signIn } from '../support/oauth-client';
 import { get, newBrowser, ORIGIN, sendToWorker } from '../support/worker';
@@ -203,10 +203,21 @@ describe('backward compatibility on the one URL', () => {
     await init.body?.cancel();
   });
 
-  it('GET (the 2025 stream) stays the sessions’: it needs a session id', async () => {
-    const response = await mcpRequest('GET', undefined, { token });
-    expect(response.status).toBe(400);
-    await response.body?.cancel();
+  it('GET and DELETE naming no session: 405 (no stream to open, nothing to end); naming one, the session’s', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      for (const headers of [{}, { 'MCP-Protocol-Version': REVISION }]) {
+        const response = await mcpRequest(method, undefined, { token, headers });
+        expect(response.status, method).toBe(405);
+        expect(response.headers.get('Allow')).toBe('GET, POST, DELETE');
+        expect((await response.json()) as unknown).toMatchObject({ error: { code: -32000 } });
+      }
+    }
+    const named = { token, sessionId: await openWireSession(token), protocolVersion: '2025-06-18' };
+    const stream = await mcpRequest('GET', undefined, named);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    await stream.body?.cancel();
+    expect((await mcpRequest('DELETE', undefined, named)).status).toBe(204);
   });
 });
 
