@@ -28,8 +28,11 @@ export type AuditEvent =
       user: string;
       client: string;
       tool: string;
-      /** `asked`: the 2026-07-28 lane ended this round with a question to the user (the call comes again). */
-      outcome: 'ok' | 'error' | 'refused' | 'asked';
+      /**
+       * `asked`: the 2026-07-28 lane ended this round with a question to the user (the call comes
+       * again). `cancelled`: the client gave the call up, and its upstream requests were stopped.
+       */
+      outcome: 'ok' | 'error' | 'refused' | 'asked' | 'cancelled';
       ms: number;
     }
   | { event: 'rate_limited'; limiter: 'mcp_user' | 'mcp_client' | 'oauth' | 'oauth_address'; path: string }

@@ -88,6 +88,8 @@ export interface AttioClientOptions {
   maxRetryDelayMs?: number;
   /** Longest wait for one attempt, in milliseconds. */
   timeoutMs?: number;
+  /** The tool call's cancellation: requests stop when it aborts. */
+  signal?: AbortSignal;
   fetch?: typeof fetch;
 }
 
@@ -107,6 +109,7 @@ export class AttioClient {
         maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_RETRY.maxRetryDelayMs,
       },
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: options.signal,
       toError: toAttioError,
     };
   }

@@ -25,7 +25,14 @@ export class GitHubClient {
   readonly #token: string;
   readonly #api: UpstreamApi;
 
-  constructor(options: { apiUrl: string; token: string; timeoutMs?: number; fetch?: typeof fetch }) {
+  /** `signal`: the tool call's cancellation (requests stop when it aborts). */
+  constructor(options: {
+    apiUrl: string;
+    token: string;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    fetch?: typeof fetch;
+  }) {
     this.#apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.#token = options.token;
     this.#api = {
@@ -33,6 +40,7 @@ export class GitHubClient {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       retry: DEFAULT_RETRY,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: options.signal,
       toError: toGitHubError,
     };
   }

@@ -106,6 +106,69 @@ describe('retry policy', () => {
   });
 });
 
+describe('cancellation (the client gave the call up)', () => {
+  /** An upstream that never answers, cancelled by the call once the request is in flight. */
+  function cancelledInFlight() {
+    const call = new AbortController();
+    const { api, calls } = scripted(
+      [
+        (init) => {
+          queueMicrotask(() => call.abort());
+          return hang(init);
+        },
+        ok,
+      ],
+      5_000,
+    );
+    api.signal = call.signal;
+    return { api, calls };
+  }
+
+  it('aborts the read in flight at once, without waiting for the timeout or retrying', async () => {
+    const { api, calls } = cancelledInFlight();
+    const started = Date.now();
+    const error = (await requestJson(api, request('GET')).catch((e: unknown) => e)) as UpstreamError;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toHaveLength(1);
+    expect(error).toMatchObject({ code: 'cancelled', unconfirmedWrite: false });
+  });
+
+  it('a write cancelled in flight may have been made, and says so', async () => {
+    const { api, calls } = cancelledInFlight();
+    const error = (await requestJson(api, request('POST', { body: {} })).catch((e: unknown) => e)) as UpstreamError;
+    expect(calls).toHaveLength(1);
+    expect(error).toMatchObject({ code: 'cancelled', unconfirmedWrite: true });
+  });
+
+  it('a call already cancelled sends nothing', async () => {
+    const { api, calls } = scripted([ok]);
+    api.signal = AbortSignal.abort();
+    await expect(requestJson(api, request('DELETE'))).rejects.toMatchObject({
+      code: 'cancelled',
+      unconfirmedWrite: false,
+    });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('stops waiting out a retry when cancelled, and sends no further attempt', async () => {
+    const call = new AbortController();
+    const { api, calls } = scripted([
+      () => {
+        setTimeout(() => call.abort(), 5);
+        return new Response('{}', { status: 503 });
+      },
+      ok,
+    ]);
+    api.retry = { maxRetries: 2, maxRetryDelayMs: 60_000 };
+    api.toError = async () => new UpstreamError('Example', 503, 'unavailable', 'busy', 30);
+    api.signal = call.signal;
+    const started = Date.now();
+    await expect(requestJson(api, request('GET'))).rejects.toMatchObject({ code: 'cancelled' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toHaveLength(1);
+  });
+});
+
 describe('a path segment from a tool', () => {
   it('is percent-encoded, so a slash or an encoded dot stays inside the segment', () => {
     expect(pathSegment('Example', 'a/b')).toBe('a%2Fb');

@@ -35,6 +35,11 @@ export interface UpstreamApi {
   retry: RetryPolicy;
   /** Longest wait for one attempt; a slower answer counts as the upstream not answering. */
   timeoutMs: number;
+  /**
+   * The tool call's cancellation (the client gave it up): the request in flight is aborted, no
+   * retry follows, and the call fails with `cancelled`.
+   */
+  signal?: AbortSignal;
   /** The upstream's error for a non-2xx answer, from its error body and headers. */
   toError(response: Response): Promise<UpstreamError>;
 }
@@ -42,22 +47,25 @@ export interface UpstreamApi {
 /**
  * One JSON request to an upstream API, the same way for every upstream: parse the answer with a
  * zod schema, retry within a bound honouring `Retry-After` (rate limits always; 5xx and no answer
- * only for reads), and turn every failure into an `UpstreamError`.
+ * only for reads), stop when the call is cancelled, and turn every failure into an `UpstreamError`.
  */
 export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>): Promise<T> {
   const path = new URL(request.url).pathname;
   const read = request.read ?? (request.method === 'GET' || request.method === 'HEAD');
+  const cancelled = api.signal;
   for (let attempt = 0; ; attempt++) {
+    // Before an attempt nothing of it was sent: a write cancelled here was not made.
+    if (cancelled?.aborted) throw cancelledError(api.name, true);
     const retriesLeft = attempt < api.retry.maxRetries;
     let response: Response;
     let timedOut = false;
     try {
-      const signal = AbortSignal.timeout(api.timeoutMs);
-      signal.addEventListener('abort', () => {
+      const timeout = AbortSignal.timeout(api.timeoutMs);
+      timeout.addEventListener('abort', () => {
         timedOut = true;
       });
       response = await api.fetch(request.url, {
-        signal,
+        signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
         method: request.method,
         headers: {
           Accept: 'application/json',
@@ -67,8 +75,9 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
       });
     } catch {
+      if (cancelled?.aborted) throw cancelledError(api.name, read);
       if (read && retriesLeft) {
-        await sleep(backoff(attempt, api.retry.maxRetryDelayMs));
+        await sleep(backoff(attempt, api.retry.maxRetryDelayMs), cancelled);
         continue;
       }
       const error = timedOut
@@ -77,7 +86,9 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
       throw read ? error : error.asUnconfirmedWrite();
     }
     if (response.ok) {
-      const parsed = request.schema.safeParse(await response.json().catch(() => undefined));
+      const body: unknown = await response.json().catch(() => undefined);
+      if (body === undefined && cancelled?.aborted) throw cancelledError(api.name, read);
+      const parsed = request.schema.safeParse(body);
       if (!parsed.success) {
         // Which fields broke the contract (paths only, never values), so an operator can see the API changed.
         console.warn(
@@ -106,7 +117,7 @@ export async function requestJson<T>(api: UpstreamApi, request: JsonRequest<T>):
           ? error.retryAfterSeconds * 1000
           : backoff(attempt, api.retry.maxRetryDelayMs);
       if (wait <= api.retry.maxRetryDelayMs) {
-        await sleep(wait);
+        await sleep(wait, cancelled);
         continue;
       }
     }
@@ -138,6 +149,21 @@ function backoff(attempt: number, cap: number): number {
   return Math.min(cap, 250 * 2 ** attempt);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts (the loop then stops before its next attempt). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** `notAWrite`: a read, or nothing sent yet; otherwise the write may have been made. */
+function cancelledError(upstream: string, notAWrite: boolean): UpstreamError {
+  const error = new UpstreamError(upstream, 0, 'cancelled', 'The call was cancelled.', undefined, 'unavailable');
+  return notAWrite ? error : error.asUnconfirmedWrite();
 }

@@ -8,7 +8,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { audit } from '../audit';
 import { UpstreamError } from '../http/upstream-error';
-import { type AnyToolDefinition, type Confirm, ToolError } from './tool';
+import { type AnyToolDefinition, type CallServices, type Confirm, ToolError } from './tool';
 import type { ToolScopes } from './tool-scopes';
 import type { VerifiedCall } from './verified-call';
 
@@ -19,8 +19,8 @@ export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * the context the pack's handlers get, and revocation of the call's grant.
  */
 export interface ToolPolicyHost<Context> {
-  /** The context the pack's handlers get for this call. */
-  contextFor(call: VerifiedCall, confirm: Confirm): Context;
+  /** The context the pack's handlers get for this call, with what its lane offers. */
+  contextFor(call: VerifiedCall, services: CallServices): Context;
   /** The upstream refused the call's token for good: revoke its grant, so the client signs in again. */
   revokeGrant(call: VerifiedCall): Promise<void>;
 }
@@ -35,11 +35,10 @@ export interface ToolCallHost<Context> extends ToolPolicyHost<Context> {
 
 /**
  * How one lane talks to the client during a call: how it asks the user (`confirm`; only tools
- * that declare `asksUser` get it), and how it says the call has started when the client asked
- * for progress (`announce`).
+ * that declare `asksUser` get it), how it says the call has started when the client asked for
+ * progress (`announce`), and when the client has given the call up (`signal`).
  */
-export interface CallLane {
-  confirm: Confirm;
+export interface CallLane extends CallServices {
   announce(message: string): Promise<void>;
 }
 
@@ -88,6 +87,7 @@ export function registerTools<Context>(
         runToolCall(tool, input, host.callOf(extra), scopes, host, {
           confirm: confirmThrough(server, extra),
           announce: (message) => announceThrough(extra, message),
+          signal: extra.signal,
         }),
     );
   }
@@ -99,6 +99,7 @@ export function registerTools<Context>(
  * audit line for every call, revoking the grant when the upstream says access is gone, and
  * turning every failure into a tool result with `isError` that says how to recover, so the model
  * sees a readable error rather than a protocol failure. Only `AnswerInNextRound` passes through.
+ * A call the client gave up is recorded as `cancelled`; its answer goes nowhere.
  */
 export async function runToolCall<Context>(
   tool: AnyToolDefinition<Context>,
@@ -109,7 +110,7 @@ export async function runToolCall<Context>(
   lane: CallLane,
 ): Promise<ToolResult> {
   const started = Date.now();
-  const record = (outcome: 'ok' | 'error' | 'refused' | 'asked') =>
+  const record = (outcome: 'ok' | 'error' | 'refused' | 'asked' | 'cancelled') =>
     audit({
       event: 'tool_call',
       user: call?.userId ?? 'unknown',
@@ -118,7 +119,7 @@ export async function runToolCall<Context>(
       outcome,
       ms: Date.now() - started,
     });
-  const finish = (outcome: 'ok' | 'error' | 'refused', result: ToolResult) => {
+  const finish = (outcome: 'ok' | 'error' | 'refused' | 'cancelled', result: ToolResult) => {
     record(outcome);
     return result;
   };
@@ -135,7 +136,7 @@ export async function runToolCall<Context>(
     );
   }
   try {
-    const context = host.contextFor(call, tool.asksUser ? lane.confirm : cannotAsk);
+    const context = host.contextFor(call, { confirm: tool.asksUser ? lane.confirm : cannotAsk, signal: lane.signal });
     await lane.announce(`${tool.title}: working…`);
     const answer = await tool.handler(input, context);
     return finish('ok', { content: [{ type: 'text', text: answer.text }], structuredContent: answer.structured });
@@ -144,6 +145,7 @@ export async function runToolCall<Context>(
       record('asked');
       throw error;
     }
+    if (lane.signal.aborted) return finish('cancelled', errorResult('The call was cancelled.'));
     if (error instanceof UpstreamError && error.revoked) {
       await host.revokeGrant(call).catch(() => undefined); // best effort: the answer below still tells the user
     }

@@ -178,8 +178,8 @@ export class McpSession extends McpAgent<Env, unknown, Record<string, unknown>> 
       new ToolScopes(upstream.tools),
       {
         callOf,
-        contextFor: (call, confirm) =>
-          upstream.toolContext(propsOf(call.props), call.scopes, { cache: this.#cache, confirm }),
+        contextFor: (call, services) =>
+          upstream.toolContext(propsOf(call.props), call.scopes, { ...services, cache: this.#cache }),
         revokeGrant: (call) => revokeRefusedGrant(config, withCachedTokens(this.env, config.tokenCacheMs), call),
       },
     );

@@ -67,6 +67,7 @@ async function questionKey(question: string): Promise<string> {
 function laneOf(ctx: ServerContext): CallLane {
   return {
     confirm: confirmByRoundTrip(ctx),
+    signal: ctx.mcpReq.signal,
     async announce(message) {
       const progressToken = ctx.mcpReq._meta?.progressToken;
       if (progressToken === undefined) return;

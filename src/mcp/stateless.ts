@@ -113,14 +113,11 @@ export class StatelessLane {
     const [called] = toolCallsIn(message);
     const calledTool = tools.find((tool) => tool.name === called);
     registerStatelessTools(server, calledTool ? [calledTool] : tools, this.#scopes, call, {
-      contextFor: (verified, confirm) =>
+      contextFor: (verified, services) =>
         upstream.toolContext(
           granted.success ? granted.data : upstream.propsSchema.parse(verified.props),
           verified.scopes,
-          {
-            cache: caches.for(verified.grantId),
-            confirm,
-          },
+          { ...services, cache: caches.for(verified.grantId) },
         ),
       // As in a session, and what it loaded is forgotten (`env` is the Worker's token-caching env).
       revokeGrant: async (verified) => {

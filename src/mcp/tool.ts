@@ -55,8 +55,18 @@ export function defineTool<Context, Input extends z.ZodRawShape, Output extends 
  */
 export type Confirm = (message: string) => Promise<'confirmed' | 'declined' | 'unsupported'>;
 
-/** What the MCP session offers every tool call, beside the grant's props and scopes. */
-export interface SessionServices {
-  cache: SessionCache;
+/** What the lane serving a tool call offers it: a question to the user, and cancellation. */
+export interface CallServices {
   confirm: Confirm;
+  /**
+   * Aborted when the client gives the call up: it closed the call's response stream (MCP
+   * 2026-07-28: that is the cancellation) or sent `notifications/cancelled` (2025). The call's
+   * upstream requests stop with it.
+   */
+  signal: AbortSignal;
+}
+
+/** What a tool call gets beside the grant's props and scopes: its lane's services and a cache. */
+export interface SessionServices extends CallServices {
+  cache: SessionCache;
 }

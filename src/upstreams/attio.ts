@@ -39,7 +39,8 @@ const AttioTokenResponse = z.looseObject({ access_token: z.string().min(1), toke
  * are set at build.attio.com), identity from `GET /v2/self` and the authorizing member.
  */
 export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioToolContext> {
-  const client = (token: string) => new AttioClient({ apiUrl: config.apiUrl, token, timeoutMs: config.timeoutMs });
+  const client = (token: string, signal?: AbortSignal) =>
+    new AttioClient({ apiUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, signal });
 
   return {
     id: 'attio',
@@ -141,13 +142,14 @@ export function attioUpstream(config: AttioConfig): Upstream<AttioProps, AttioTo
     },
 
     toolContext(props, scopes, session) {
-      const attio = client(props.attioToken);
       return {
         workspace: props.workspace,
         member: props.member,
         scopes,
-        attio,
-        catalog: new AttioCatalog(attio, session.cache),
+        attio: client(props.attioToken, session.signal),
+        // The catalog's loads are cached and shared by concurrent calls: one call's cancellation
+        // must not fail another's, so they run to the end (within the timeout).
+        catalog: new AttioCatalog(client(props.attioToken), session.cache),
         confirm: session.confirm,
       };
     },

@@ -71,7 +71,8 @@ const GitHubTokenError = z.looseObject({ error: z.string(), error_description: z
  * organisations checked at sign-in and again at every refresh.
  */
 export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitHubToolContext> {
-  const client = (token: string) => new GitHubClient({ apiUrl: config.apiUrl, token, timeoutMs: config.timeoutMs });
+  const client = (token: string, signal?: AbortSignal) =>
+    new GitHubClient({ apiUrl: config.apiUrl, token, timeoutMs: config.timeoutMs, signal });
   const restricted = config.allowedLogins.length > 0 || config.allowedOrgs.length > 0;
 
   /** Whether policy lets this user in: listed by login, or a member of a listed organisation. */
@@ -199,8 +200,9 @@ export function githubUpstream(config: GitHubConfig): Upstream<GitHubProps, GitH
       }
     },
 
-    toolContext(props, scopes) {
-      return { login: props.login, name: props.name, email: props.email, scopes, github: client(props.token) };
+    toolContext(props, scopes, session) {
+      const github = client(props.token, session.signal);
+      return { login: props.login, name: props.name, email: props.email, scopes, github };
     },
   };
 }

@@ -231,6 +231,7 @@ export function oidcUpstream(config: OidcConfig): Upstream<OidcProps, OidcToolCo
             write: scopes.includes('mcp:write'),
             cache: session.cache,
             parser: workerSqlParser,
+            signal: session.signal,
           }),
       };
     },

@@ -16,6 +16,8 @@ export interface ModernOptions {
   /** Replaces or, with `undefined`, removes the headers a client sets. */
   headers?: Record<string, string | undefined>;
   id?: number;
+  /** Aborting it hangs up on the request, as a client that gives the call up does. */
+  signal?: AbortSignal;
 }
 
 /** The JSON-RPC body of a 2026-07-28 request: the method's params with the `_meta` envelope. */
@@ -39,6 +41,15 @@ export function modernRequest(
   params: Record<string, unknown>,
   options: ModernOptions,
 ): Promise<Response> {
+  return sendToWorker(modernHttpRequest(method, params, options));
+}
+
+/** The HTTP request `modernRequest` sends. */
+export function modernHttpRequest(
+  method: string,
+  params: Record<string, unknown>,
+  options: ModernOptions,
+): Request<unknown, IncomingRequestCfProperties> {
   const name = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : undefined;
   const headers: Record<string, string | undefined> = {
     Authorization: `Bearer ${options.token}`,
@@ -50,13 +61,12 @@ export function modernRequest(
     ...options.headers,
   };
   const sent = Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return sendToWorker(
-    new Request(`${ORIGIN}/mcp`, {
-      method: 'POST',
-      headers: sent,
-      body: JSON.stringify(modernBody(method, params, options)),
-    }),
-  );
+  return new Request(`${ORIGIN}/mcp`, {
+    method: 'POST',
+    headers: sent,
+    body: JSON.stringify(modernBody(method, params, options)),
+    signal: options.signal,
+  });
 }
 
 /** The JSON-RPC message of an answer, whether it came as JSON or as an SSE stream (its last message). */

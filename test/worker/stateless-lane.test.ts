@@ -1,12 +1,15 @@
+import { createExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import worker from '../../src/index';
 import { useEveryAttioTool } from '../support/attio-every-tool';
 import { connectMcp } from '../support/mcp-client';
 import { connectV2, textOf } from '../support/mcp-client-v2';
-import { messageOf, modernRequest, streamOf } from '../support/mcp-wire-2026';
+import { messageOf, modernHttpRequest, modernRequest, streamOf } from '../support/mcp-wire-2026';
 import { signIn } from '../support/oauth-client';
 import { BrowserOAuthProviderV2, connectV2WithOAuth } from '../support/sdk-v2-oauth-provider';
-import { controlStandin, newBrowser, ORIGIN, sendToWorker } from '../support/worker';
+import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '../support/worker';
 
 /**
  * The 2026-07-28 lane on /mcp, driven by the official SDK v2 client (`@modelcontextprotocol/client`
@@ -31,6 +34,14 @@ async function callV2<Structured = Record<string, unknown>>(
 ) {
   const result = await client.callTool({ name, arguments: args });
   return { structured: result.structuredContent as Structured, text: textOf(result), isError: result.isError === true };
+}
+
+/** Polls `check` until it holds, for at most `timeoutMs`. */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('signing in', () => {
@@ -293,5 +304,51 @@ describe('what a session kept, without one', () => {
     const messages = await streamOf(response);
     expect(messages[0]).toMatchObject({ method: 'notifications/progress', params: { progressToken: 'p1' } });
     expect(messages.at(-1)).toMatchObject({ result: { resultType: 'complete' } });
+  });
+});
+
+describe('cancellation (2026-07-28: closing the response stream is the cancellation)', () => {
+  it('a call the client hangs up on stops at once: its Attio request is aborted, the audit says cancelled', async () => {
+    const email = 'lane-cancel@example.com';
+    const token = await tokenFor(email);
+    // Attio holds this person's next search for 20 s, and this Worker waits up to 30 s for it (the
+    // tests' 2 s timeout would end the call on its own).
+    await controlStandin('faults', { delayMs: 20_000, pathPrefix: '/v2/objects/records/search', memberEmail: email });
+    const logged: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
+    const outcomes = () =>
+      logged
+        .filter((line) => line.startsWith('{"audit":"tool_call"'))
+        .map((line) => (JSON.parse(line) as { outcome: string }).outcome);
+    const searches = async () => {
+      const counts = (await (await fetch(`${standinUrl()}/_standin/requests`)).json()) as {
+        byRoute: Record<string, number>;
+      };
+      return counts.byRoute['POST /v2/objects/records/search'] ?? 0;
+    };
+    const before = await searches();
+    const giveUp = new AbortController();
+    // Straight to the Worker's handler, as the runtime calls it: with `enable_request_signal`
+    // (wrangler.jsonc) a client's hang-up aborts `request.signal`. The test entry (`exports`) and
+    // `wrangler dev`'s proxy do not pass a hang-up on, so this is the request the runtime would give.
+    const answer = worker
+      .fetch(
+        modernHttpRequest(
+          'tools/call',
+          { name: 'search_records', arguments: { query: 'Acme' } },
+          { token, signal: giveUp.signal },
+        ),
+        { ...env, UPSTREAM_TIMEOUT_MS: '30000' } as Env,
+        createExecutionContext(),
+      )
+      .catch((error: unknown) => error);
+    await until(async () => (await searches()) > before, 5_000);
+    const hungUp = Date.now();
+    giveUp.abort();
+    await answer;
+    await until(() => outcomes().includes('cancelled'), 5_000);
+    expect(Date.now() - hungUp).toBeLessThan(3_000);
+    expect(outcomes()).toEqual(['cancelled']);
+    expect(await searches()).toBe(before + 1); // not retried
   });
 });

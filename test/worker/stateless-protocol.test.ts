@@ -205,7 +205,7 @@ describe('backward compatibility on the one URL', () => {
 
   it('GET and DELETE naming no session: 405 (no stream to open, nothing to end); naming one, the session’s', async () => {
     for (const method of ['GET', 'DELETE'] as const) {
-      for (const headers of [{}, { 'MCP-Protocol-Version': REVISION }]) {
+      for (const headers of [{}, { 'MCP-Protocol-Version': REVISION }] as Record<string, string>[]) {
         const response = await mcpRequest(method, undefined, { token, headers });
         expect(response.status, method).toBe(405);
         expect(response.headers.get('Allow')).toBe('GET, POST, DELETE');

@@ -47,6 +47,8 @@ export interface UserDatabaseOptions {
   /** The session's cache (the schema is read once per session). */
   cache: SessionCache;
   parser: () => Promise<SqlParser>;
+  /** The tool call's cancellation: the connection is closed, so an open transaction never commits. */
+  signal?: AbortSignal;
 }
 
 export function userDatabase(options: UserDatabaseOptions): UserDatabase {
@@ -57,7 +59,7 @@ export function userDatabase(options: UserDatabaseOptions): UserDatabase {
     write,
     async query(sql) {
       const parser = await options.parser();
-      return withClient(config, async (client) => {
+      return withClient(config, options.signal, async (client) => {
         try {
           return await runAsUser(client, parser, {
             sql,
@@ -78,7 +80,8 @@ export function userDatabase(options: UserDatabaseOptions): UserDatabase {
     },
     schema() {
       return options.cache.remember('postgres:schema', SCHEMA_TTL_MS, () =>
-        withClient(config, (client) =>
+        // Shared through the cache by concurrent calls: not stopped by one call's cancellation.
+        withClient(config, undefined, (client) =>
           readSchema(client, { role: config.role, claims }).catch((error: unknown) => {
             throw setupFailure(error, config);
           }),
@@ -88,7 +91,12 @@ export function userDatabase(options: UserDatabaseOptions): UserDatabase {
   };
 }
 
-async function withClient<T>(config: DatabaseConfig, use: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  config: DatabaseConfig,
+  signal: AbortSignal | undefined,
+  use: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  if (signal?.aborted) throw cancelled();
   const driver = await loadDriver();
   const client = new driver.Client({
     connectionString: config.connectionString,
@@ -105,11 +113,24 @@ async function withClient<T>(config: DatabaseConfig, use: (client: pg.Client) =>
     await client.end().catch(() => undefined);
     throw unreachable();
   }
+  // Closing the connection ends the call's transaction without a COMMIT: a write the client gave
+  // up before it committed is not made. (A statement already running on the server stops at
+  // `statement_timeout` at the latest.)
+  const close = () => void client.end().catch(() => undefined);
+  signal?.addEventListener('abort', close, { once: true });
   try {
     return await use(client);
+  } catch (error) {
+    if (signal?.aborted) throw cancelled();
+    throw error;
   } finally {
+    signal?.removeEventListener('abort', close);
     await client.end().catch(() => undefined);
   }
+}
+
+function cancelled(): UpstreamError {
+  return new UpstreamError(DATABASE, 0, 'cancelled', 'The call was cancelled.', undefined, 'unavailable');
 }
 
 function unreachable(): UpstreamError {

@@ -46,7 +46,9 @@
  *  POST   /_standin/scopes    { scopes: [...] } or { all: true } → the scopes of tokens issued from
  *         now on; each /v2 operation needs the scopes of its OpenAPI `security` block (scopes.ts),
  *         else 403 auth_error missing_scopes.  GET /_standin/scopes reads them.
- *  GET    /_standin/requests  { total, byPath: { "/v2/self": 2, … }, byRoute: { "GET /v2/self": 2 } }
+ *  GET    /_standin/requests  { total, byPath: { "/v2/self": 2, … }, byRoute: { "GET /v2/self": 2 },
+ *                               hungUp: ["POST /v2/objects/records/search"] } (delayed requests whose
+ *                               client hung up before the delay ended)
  *         counts every /v2 request, including failed and faulted ones.
  *  DELETE /_standin/requests  resets the counts.   GET /_standin/health → { ok: true }.
  */

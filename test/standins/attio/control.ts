@@ -106,6 +106,8 @@ export class RequestCounter {
   readonly byPath = new Map<string, number>();
   readonly byRoute = new Map<string, number>();
   total = 0;
+  /** Delayed requests whose client hung up before the delay ended (`METHOD /path`, in order). */
+  readonly hungUp: string[] = [];
 
   record(method: string, path: string): void {
     this.total++;
@@ -118,14 +120,33 @@ export class RequestCounter {
     this.total = 0;
     this.byPath.clear();
     this.byRoute.clear();
+    this.hungUp.length = 0;
   }
 
   toJSON(): Record<string, unknown> {
-    return { total: this.total, byPath: Object.fromEntries(this.byPath), byRoute: Object.fromEntries(this.byRoute) };
+    return {
+      total: this.total,
+      byPath: Object.fromEntries(this.byPath),
+      byRoute: Object.fromEntries(this.byRoute),
+      hungUp: [...this.hungUp],
+    };
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; true when `signal` (the client hanging up) ended the wait first. */
+function delay(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      { once: true },
+    );
+  });
+}
 
 /** Counts every /v2 request, then applies the next matching fault, if any. */
 export function faultMiddleware(
@@ -138,7 +159,11 @@ export function faultMiddleware(
     const raw = tokenFromHeader(c.req.header('authorization'));
     const rule = faults.take(c.req.path, raw === null ? undefined : auth().lookup(raw)?.memberId);
     if (rule) {
-      if (rule.delayMs > 0) await sleep(rule.delayMs);
+      // A client that hangs up during the delay is noted (how a test sees a request abandoned); the
+      // request then goes on: the stand-in, like a server that did not see the hang-up, finishes it.
+      if (rule.delayMs > 0 && (await delay(rule.delayMs, c.req.raw.signal))) {
+        counter.hungUp.push(`${c.req.method} ${c.req.path}`);
+      }
       if (rule.status !== null) throw faultError(rule.status, rule.retryAfterSeconds);
     }
     return next();
