@@ -1,4 +1,4 @@
-import { isLegacyRequest, McpServer } from '@modelcontextprotocol/server';
+import { isLegacyRequest, McpServer, type ServerOptions } from '@modelcontextprotocol/server';
 import { createMcpHandler } from 'agents/mcp/server';
 import { revokeRefusedGrant } from '../auth/oauth-options';
 import type { Config } from '../config';
@@ -24,6 +24,11 @@ export interface StatelessRequest {
 export interface LaneExtras {
   /** Called on each request's server after the grant's tools are registered. */
   extendServer?: (server: McpServer) => void;
+  /**
+   * Verifies a `requestState` a client echoes, before any handler runs (a refusal is the
+   * protocol's -32602). The product's own tools send none (see stateless-tools.ts).
+   */
+  requestState?: ServerOptions['requestState'];
 }
 
 /**
@@ -104,6 +109,7 @@ export class StatelessLane {
     const server = new McpServer(SERVER_INFO, {
       instructions: upstream.instructions,
       cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE },
+      requestState: this.#extras.requestState,
     });
     const granted = upstream.propsSchema.safeParse(call.props);
     // The tools this person may use (`toolsFor`), as a session chooses them when it opens.
