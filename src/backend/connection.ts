@@ -24,6 +24,12 @@ export interface BackendEvents {
  */
 export const BACKEND_IDLE_MS = 5 * 60_000;
 
+/** A backend session by what a later connection needs to go on with it. */
+export interface BackendSession {
+  id: string;
+  protocolVersion: string;
+}
+
 /** The backend cannot be reached, or stopped answering: the user should try again later. */
 export class BackendUnavailable extends Error {
   override readonly name = 'BackendUnavailable';
@@ -35,13 +41,18 @@ export class BackendUnavailable extends Error {
  * old session (MCP: the client must then start a new one), which is retried once on a new session
  * (a 404 means the request was not processed). Any other failure closes the connection, so the next
  * request connects afresh and a backend's return is picked up. Every HTTP request carries the
- * headers of the call it serves (`setHeaders`), and only those: never the client's.
+ * headers of the call it serves (`serve`), and only those: never the client's.
+ *
+ * A session's connection lives as long as the session. The 2026-07-28 lane has no session: it
+ * opens a connection per request that goes on with the backend session of an earlier request
+ * (`resume`), and lets go of it at the end (`detach`) without ending that backend session.
  */
 export class BackendConnection {
   #client: Promise<Client> | undefined;
   #opened = 0;
   #idle: ReturnType<typeof setTimeout> | undefined;
   #inFlight = 0;
+  #resume: BackendSession | undefined;
   /** How the call being served reaches the backend, and the headers it carries (`serve`). */
   #route: { fetch: FetchLike; headers: Record<string, string> } = {
     fetch: (input, init) => fetch(input, init),
@@ -55,8 +66,12 @@ export class BackendConnection {
       events: BackendEvents;
       /** How this server names itself to the backend. */
       clientInfo: { name: string; version: string };
+      /** A backend session to go on with instead of opening one; a forgotten one is replaced. */
+      resume?: BackendSession;
     },
-  ) {}
+  ) {
+    this.#resume = options.resume;
+  }
 
   /**
    * Set before each request it serves: how the call reaches the backend (a container may be per
@@ -71,19 +86,38 @@ export class BackendConnection {
     clearTimeout(this.#idle);
     this.#inFlight++;
     try {
-      const client = await this.#connected();
+      const opened = this.#connected();
+      const client = await opened;
       try {
         return await use(client);
       } catch (error) {
         // The backend's own answer (an unknown tool, a bad argument) leaves the connection as it is.
         if (error instanceof McpError && error.code !== ErrorCode.ConnectionClosed) throw error;
-        this.#drop(client);
+        // Dropped at once, so the retry below (and any request after) connects afresh.
+        if (this.#client === opened) this.#client = undefined;
+        void client.transport?.close().catch(() => undefined);
         if (!isSessionGone(error)) throw error;
         return await use(await this.#connected());
       }
     } finally {
       if (--this.#inFlight === 0) this.#idle = setTimeout(() => void this.close(), BACKEND_IDLE_MS);
     }
+  }
+
+  /** The backend session in use, once one is open: what a later connection may `resume`. */
+  async session(): Promise<BackendSession | undefined> {
+    const transport = (await this.#client?.catch(() => undefined))?.transport;
+    if (!(transport instanceof StreamableHTTPClientTransport)) return undefined;
+    const { sessionId, protocolVersion } = transport;
+    return sessionId && protocolVersion ? { id: sessionId, protocolVersion } : undefined;
+  }
+
+  /** Lets go of the connection and keeps the backend session (see `resume`). */
+  async detach(): Promise<void> {
+    clearTimeout(this.#idle);
+    const client = await this.#client?.catch(() => undefined);
+    this.#client = undefined;
+    await client?.close().catch(() => undefined);
   }
 
   /** Ends the backend session (the session that owns it ended): MCP's DELETE, then the connection. */
@@ -109,7 +143,10 @@ export class BackendConnection {
 
   async #open(): Promise<Client> {
     const { url, connectTimeoutMs, events, clientInfo } = this.options;
+    const resume = this.#resume;
+    this.#resume = undefined; // once: a session the backend forgot is replaced by a new one
     const transport = new StreamableHTTPClientTransport(new URL(url), {
+      sessionId: resume?.id,
       // The identity and credential of the call being served, over whatever the SDK sets.
       fetch: (input, init) => {
         const headers = new Headers(init?.headers);
@@ -133,7 +170,9 @@ export class BackendConnection {
       void this.#forget(client);
     };
     try {
+      // With a session id the SDK goes on with it, without `initialize`.
       await client.connect(transport, { timeout: connectTimeoutMs });
+      if (resume) transport.setProtocolVersion(resume.protocolVersion);
     } catch (error) {
       await transport.close().catch(() => undefined);
       throw new BackendUnavailable(describe(error));
@@ -144,10 +183,6 @@ export class BackendConnection {
 
   async #forget(client: Client): Promise<void> {
     if ((await this.#client?.catch(() => undefined)) === client) this.#client = undefined;
-  }
-
-  #drop(client: Client): void {
-    void this.#forget(client).then(() => client.transport?.close().catch(() => undefined));
   }
 }
 

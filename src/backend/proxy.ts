@@ -1,126 +1,106 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { AnyObjectSchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
-  CallToolRequestSchema,
   type CallToolResult,
   CallToolResultSchema,
   ErrorCode,
-  GetPromptRequestSchema,
   GetPromptResultSchema,
-  ListPromptsRequestSchema,
   ListPromptsResultSchema,
-  ListResourcesRequestSchema,
   ListResourcesResultSchema,
-  ListResourceTemplatesRequestSchema,
   ListResourceTemplatesResultSchema,
-  ListToolsRequestSchema,
   ListToolsResultSchema,
   McpError,
-  ReadResourceRequestSchema,
+  type Progress,
   ReadResourceResultSchema,
-  type ServerResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { audit } from '../audit';
-import type { Extra } from '../mcp/register-tools';
-import { SERVER_INFO } from '../mcp/server-info';
 import type { VerifiedCall } from '../mcp/verified-call';
 import type { Identity } from '../upstreams/upstream';
-import { BackendConnection, BackendUnavailable } from './connection';
+import { type BackendConnection, BackendUnavailable } from './connection';
 import { identityHeaders } from './identity-headers';
 import type { BackendConfig } from './settings';
 
-/** What the session tells the proxy about each request. */
-export interface BackendHost {
-  /** The verified call this request carries; `undefined` refuses it. */
-  callOf(extra: Extra): VerifiedCall | undefined;
-  /** The person behind a call, as the upstream verified them. */
-  identityOf(call: VerifiedCall): Identity;
+/** Who makes one request, and how it reaches the backend (global fetch, a service binding, a container). */
+export interface BackendCaller {
+  call: VerifiedCall;
+  identity: Identity;
   upstream: string;
-  /** How the Worker reaches the backend (global fetch, a service binding, a container) for this call. */
-  fetchFor(call: VerifiedCall): FetchLike;
+  fetch: FetchLike;
 }
 
-/**
- * Serves a backend MCP server's tools, resources and prompts through the session's server: the
- * session is the backend's MCP client (`BackendConnection`). Per-user policy decides which tools
- * each person sees and may call (`ToolPolicy`), scopes apply as to our own tools, each call is
- * audited, progress and list changes reach the client, and a backend that is down is a tool error.
- */
-export function serveBackend(server: McpServer, config: BackendConfig, host: BackendHost): BackendConnection {
-  let tools: Promise<Tool[]> | undefined;
-  const connection = new BackendConnection({
-    url: config.url,
-    connectTimeoutMs: Math.min(config.timeoutMs, 15_000),
-    clientInfo: SERVER_INFO,
-    events: {
-      toolsChanged: () => {
-        tools = undefined;
-        void server.server.sendToolListChanged().catch(() => undefined);
-      },
-      resourcesChanged: () => void server.server.sendResourceListChanged().catch(() => undefined),
-      promptsChanged: () => void server.server.sendPromptListChanged().catch(() => undefined),
-    },
-  });
+/** The requests passed through as they are, to everyone signed in, with the backend's result schema. */
+export const PASSED_THROUGH = {
+  'resources/list': ListResourcesResultSchema,
+  'resources/templates/list': ListResourceTemplatesResultSchema,
+  'resources/read': ReadResourceResultSchema,
+  'prompts/list': ListPromptsResultSchema,
+  'prompts/get': GetPromptResultSchema,
+} as const;
+export type PassedThrough = keyof typeof PASSED_THROUGH;
 
-  /** The call this request carries, with the backend's headers set for it. */
-  const begin = (extra: Extra) => {
-    const call = host.callOf(extra);
-    if (!call) throw new McpError(ErrorCode.InvalidRequest, 'This request did not come through the server. Reconnect.');
-    const identity = host.identityOf(call);
-    connection.serve({
-      fetch: host.fetchFor(call),
+/**
+ * A backend MCP server's tools, resources and prompts under the deployment's policy, whatever
+ * serves them to the client (a session, SDK v1, or the 2026-07-28 lane, SDK v2): per-user policy
+ * decides which tools each person sees and may call (`ToolPolicy`), scopes apply as to our own
+ * tools, each call is audited, the backend's progress is passed on, and a backend that is down is
+ * a tool error. It talks to the backend through one `BackendConnection` (the SDK's `Client`),
+ * whose requests carry the caller's identity headers and the Worker's backend credential, and
+ * never anything of the client's.
+ */
+export class BackendProxy {
+  #tools: Promise<Tool[]> | undefined;
+
+  /** `tools`: the backend's tool list as an earlier proxy loaded it, still fresh. */
+  constructor(
+    readonly config: BackendConfig,
+    readonly connection: BackendConnection,
+    tools?: Promise<Tool[]>,
+  ) {
+    this.#tools = tools;
+  }
+
+  /** The tool list as loaded (or loading), for a cache that outlives this proxy. */
+  get loadedTools(): Promise<Tool[]> | undefined {
+    return this.#tools;
+  }
+
+  /** The backend's tool list may have changed (it said so, or a new backend session began). */
+  toolsChanged(): void {
+    this.#tools = undefined;
+  }
+
+  /** Before each request: the headers and route of the call it serves. */
+  begin(caller: BackendCaller): void {
+    const { call, identity, upstream } = caller;
+    this.connection.serve({
+      fetch: caller.fetch,
       headers: {
-        ...identityHeaders({ userId: call.userId, upstream: host.upstream, identity, scopes: call.scopes }),
-        ...(config.token ? { Authorization: `Bearer ${config.token}` } : {}),
+        ...identityHeaders({ userId: call.userId, upstream, identity, scopes: call.scopes }),
+        ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}),
       },
     });
-    return { call, identity };
-  };
+  }
 
-  /** Every tool of the backend, all pages, until it says its list changed. */
-  const allTools = () => {
-    if (!tools) {
-      const loading = connection.run(async (client) => {
-        const found: Tool[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await client.request({ method: 'tools/list', params: { cursor } }, ListToolsResultSchema);
-          found.push(...page.tools);
-          cursor = page.nextCursor;
-        } while (cursor);
-        return found;
-      });
-      tools = loading;
-      loading.catch(() => {
-        if (tools === loading) tools = undefined;
-      });
-    }
-    return tools;
-  };
+  /** The tools this person may see. */
+  async listTools(identity: Identity): Promise<Tool[]> {
+    return (await orUnavailable(this.#allTools())).filter((tool) => this.config.policy.allows(tool.name, identity));
+  }
 
-  /** A list or read forwarded as is; a backend that is down is a protocol error saying so. */
-  const forward = <T>(use: (client: Client) => Promise<T>): Promise<T> => orUnavailable(connection.run(use));
-
-  server.server.registerCapabilities({
-    tools: { listChanged: true },
-    resources: { listChanged: true },
-    prompts: { listChanged: true },
-  });
-
-  server.server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
-    const { identity } = begin(extra);
-    const visible = (await orUnavailable(allTools())).filter((tool) => config.policy.allows(tool.name, identity));
-    return { tools: visible };
-  });
-
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  /**
+   * One tool call under the policy: a tool the policy hides is answered exactly as one that does
+   * not exist (`Tool … not found`), a missing scope is a tool error, and the audit line says how
+   * it ended. `onprogress` gets the backend's progress; `signal` is the client giving the call up.
+   */
+  async callTool(
+    caller: BackendCaller,
+    request: { name: string; arguments?: Record<string, unknown> },
+    options: { signal: AbortSignal; onprogress?: (progress: Progress) => void },
+  ): Promise<{ result: CallToolResult; tool: Tool }> {
     const started = Date.now();
-    const { call, identity } = begin(extra);
-    const { name } = request.params;
-    const record = (outcome: 'ok' | 'error' | 'refused') =>
+    const { call, identity } = caller;
+    const { name } = request;
+    const record = (outcome: 'ok' | 'error' | 'refused' | 'cancelled') =>
       audit({
         event: 'tool_call',
         user: call.userId,
@@ -129,17 +109,16 @@ export function serveBackend(server: McpServer, config: BackendConfig, host: Bac
         outcome,
         ms: Date.now() - started,
       });
-    const finish = (outcome: 'ok' | 'error' | 'refused', result: CallToolResult) => {
-      record(outcome);
-      return result;
-    };
-    const tool = (await orUnavailable(allTools())).find((candidate) => candidate.name === name);
-    // A tool the policy hides is answered exactly as one that does not exist.
-    if (!tool || !config.policy.allows(name, identity)) {
+    const tool = (await orUnavailable(this.#allTools())).find((candidate) => candidate.name === name);
+    if (!tool || !this.config.policy.allows(name, identity)) {
       record('refused');
       throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
     }
-    const scope = config.policy.scopeFor(name, tool.annotations);
+    const finish = (outcome: 'ok' | 'error' | 'refused' | 'cancelled', result: CallToolResult) => {
+      record(outcome);
+      return { result, tool };
+    };
+    const scope = this.config.policy.scopeFor(name, tool.annotations);
     if (!call.scopes.includes(scope)) {
       return finish(
         'refused',
@@ -148,29 +127,18 @@ export function serveBackend(server: McpServer, config: BackendConfig, host: Bac
         ),
       );
     }
-    const progressToken = request.params._meta?.progressToken;
     try {
-      const result = await connection.run((client) =>
-        client.request(
-          { method: 'tools/call', params: { name, arguments: request.params.arguments } },
-          CallToolResultSchema,
-          {
-            signal: extra.signal,
-            timeout: config.timeoutMs,
-            resetTimeoutOnProgress: true,
-            // The backend's progress, passed on under the client's own token.
-            onprogress:
-              progressToken === undefined
-                ? undefined
-                : (progress) =>
-                    void extra
-                      .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken } })
-                      .catch(() => undefined),
-          },
-        ),
+      const result = await this.connection.run((client) =>
+        client.request({ method: 'tools/call', params: { name, arguments: request.arguments } }, CallToolResultSchema, {
+          signal: options.signal,
+          timeout: this.config.timeoutMs,
+          resetTimeoutOnProgress: true,
+          onprogress: options.onprogress,
+        }),
       );
       return finish(result.isError ? 'error' : 'ok', result as CallToolResult);
     } catch (error) {
+      if (options.signal.aborted) return finish('cancelled', errorResult('The call was cancelled.'));
       if (error instanceof McpError && !isTransportFailure(error)) throw error;
       // A request that may have reached the backend may have changed something: say so.
       const unsure = !(error instanceof BackendUnavailable) && tool.annotations?.readOnlyHint !== true;
@@ -181,22 +149,34 @@ export function serveBackend(server: McpServer, config: BackendConfig, host: Bac
         ),
       );
     }
-  });
+  }
 
-  // Resources and prompts pass through as they are, to everyone signed in.
-  const passThrough = <Request extends AnyObjectSchema>(requestSchema: Request, resultSchema: AnyObjectSchema) =>
-    server.server.setRequestHandler(requestSchema, async (request: SchemaOutput<Request>, extra) => {
-      begin(extra);
-      const { method, params } = request as { method: string; params?: Record<string, unknown> };
-      return forward((client) => client.request({ method, params }, resultSchema) as Promise<ServerResult>);
-    });
-  passThrough(ListResourcesRequestSchema, ListResourcesResultSchema);
-  passThrough(ListResourceTemplatesRequestSchema, ListResourceTemplatesResultSchema);
-  passThrough(ReadResourceRequestSchema, ReadResourceResultSchema);
-  passThrough(ListPromptsRequestSchema, ListPromptsResultSchema);
-  passThrough(GetPromptRequestSchema, GetPromptResultSchema);
+  /** A list or read passed through as is; a backend that is down is a protocol error saying so. */
+  forward(method: PassedThrough, params: Record<string, unknown> | undefined) {
+    const schema = PASSED_THROUGH[method];
+    return orUnavailable(this.connection.run((client: Client) => client.request({ method, params }, schema)));
+  }
 
-  return connection;
+  /** Every tool of the backend, all pages, until its list changes. */
+  #allTools(): Promise<Tool[]> {
+    if (!this.#tools) {
+      const loading = this.connection.run(async (client) => {
+        const found: Tool[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await client.request({ method: 'tools/list', params: { cursor } }, ListToolsResultSchema);
+          found.push(...page.tools);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return found;
+      });
+      this.#tools = loading;
+      loading.catch(() => {
+        if (this.#tools === loading) this.#tools = undefined;
+      });
+    }
+    return this.#tools;
+  }
 }
 
 function orUnavailable<T>(pending: Promise<T>): Promise<T> {

@@ -46,16 +46,13 @@ interface CheckedRequest {
  * Durable Object class and binding.
  */
 export function mcpRoutes(config: Config, extras: LaneExtras = {}): Record<'/mcp' | '/sse', Handler> {
-  // A backend MCP server's tools are not the upstream's: the session checks their scopes (backend/).
+  // A backend MCP server's tools are not the upstream's: each lane checks their scopes (backend/).
   const scopes = new ToolScopes(config.backend ? [] : activeUpstream(config.upstream).tools);
-  // A backend MCP server's tools are served through sessions only, for now (see backend/).
-  const stateless = config.backend ? undefined : new StatelessLane(config, scopes, extras);
+  const stateless = new StatelessLane(config, scopes, extras);
   const sessions = streamableHttp(McpSession.serve('/mcp', { binding: 'MCP_OBJECT' }));
   return {
     '/mcp': checked(config, scopes, async (request) =>
-      stateless && (await isStatelessRequest(request.request, request.message))
-        ? stateless.serve(request)
-        : sessions(request),
+      (await isStatelessRequest(request.request, request.message)) ? stateless.serve(request) : sessions(request),
     ),
     // Legacy SSE (2024-11-05) answers on the stream, after the POST: its tools refuse a missing
     // scope with a readable tool error instead of a challenge.

@@ -1,6 +1,8 @@
 import { isLegacyRequest, McpServer, type ServerOptions } from '@modelcontextprotocol/server';
 import { createMcpHandler } from 'agents/mcp/server';
 import { revokeRefusedGrant } from '../auth/oauth-options';
+import { backendFetch } from '../backend/reach';
+import { StatelessBackend } from '../backend/stateless';
 import type { Config } from '../config';
 import { activeUpstream } from '../upstreams';
 import { MAX_MCP_BODY_BYTES } from './request-body';
@@ -65,11 +67,14 @@ export class StatelessLane {
   readonly #pending = new WeakMap<Request, StatelessRequest>();
   readonly #handler;
   readonly #extras: LaneExtras;
+  /** A deployment with a backend MCP server (`BACKEND`) serves its tools instead of the upstream's. */
+  readonly #backend: StatelessBackend | undefined;
 
   /** `scopes`: the same table as the Worker's step-up (routes.ts). */
   constructor(config: Config, scopes: ToolScopes, extras: LaneExtras = {}) {
     this.#config = config;
     this.#extras = extras;
+    this.#backend = config.backend && new StatelessBackend(config.backend);
     this.#upstream = activeUpstream(config.upstream);
     this.#scopes = scopes;
     this.#handler = createMcpHandler(
@@ -106,12 +111,25 @@ export class StatelessLane {
     const upstream = this.#upstream;
     const config = this.#config;
     const caches = this.#caches;
+    const backend = this.#backend;
     const server = new McpServer(SERVER_INFO, {
-      instructions: upstream.instructions,
+      // A backend's tools are not the upstream's: its instructions would misdirect.
+      instructions: backend ? undefined : upstream.instructions,
       cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE },
       requestState: this.#extras.requestState,
     });
     const granted = upstream.propsSchema.safeParse(call.props);
+    if (backend) {
+      if (!granted.success) throw new Error('A grant’s props are not in the shape of its upstream.');
+      backend.serve(server, {
+        call,
+        identity: upstream.identity(granted.data),
+        upstream: upstream.id,
+        fetch: backendFetch(backend.config, env, call.userId),
+      });
+      this.#extras.extendServer?.(server);
+      return server;
+    }
     // The tools this person may use (`toolsFor`), as a session chooses them when it opens.
     const tools = granted.success ? upstream.toolsFor(granted.data) : upstream.tools;
     // A server lives for one request: a tool call needs only its tool (any other answer, such as

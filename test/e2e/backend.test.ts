@@ -9,6 +9,7 @@ import { freePort, startAccessStack } from '../../scripts/lib/stack.ts';
 import { ProcessGroups, spawnMcpRemote } from '../support/client-processes.ts';
 import { Browser, followAuthorization } from '../support/oauth-client.ts';
 import { startRecordingProxy } from '../support/recording-proxy.ts';
+import { BrowserOAuthProviderV2, connectV2WithOAuth } from '../support/sdk-v2-oauth-provider';
 import { BrowserOAuthProvider, connect } from './upstream-flow';
 
 /**
@@ -208,6 +209,21 @@ describe('a backend MCP server behind the sign-in', () => {
     await client.close();
   });
 
+  it('a restarted backend that forgot the session: the next call goes to a new backend session, first time', async () => {
+    const { client } = await signIn('alice@example.com');
+    expect((await call(client, 'add_numbers', { a: 1, b: 2 })).isError).toBeFalsy();
+    await bridge.stop();
+    bridge = await startFixtureBridge();
+    const before = proxy.requests.length;
+    const sum = await call(client, 'add_numbers', { a: 40, b: 2 });
+    expect(sum.isError).toBeFalsy(); // the 404 was not processed: repeated on a new session
+    expect(textOf(sum)).toContain('42');
+    const sent = proxy.requests.slice(before).map((request) => JSON.parse(request.body || '{}').method);
+    expect(sent.filter((method) => method === 'tools/call')).toHaveLength(2);
+    expect(sent).toContain('initialize');
+    await client.close();
+  });
+
   it('serves the same backend over legacy SSE', async () => {
     const { client: signedIn, provider } = await signIn('alice@example.com');
     await signedIn.close();
@@ -250,5 +266,73 @@ describe('a backend MCP server behind the sign-in', () => {
     const sum = (await client.callTool({ name: 'add_numbers', arguments: { a: 40, b: 2 } })) as CallToolResult;
     expect(textOf(sum)).toContain('42');
     await client.close();
+  });
+});
+
+describe('the same backend for a client speaking MCP 2026-07-28 (no session)', () => {
+  const REDIRECT_URI = 'http://127.0.0.1:33421/callback';
+  const connectModern = (email: string) =>
+    connectV2WithOAuth(
+      stack.origin,
+      new BrowserOAuthProviderV2({
+        browser: new Browser(stack.origin, (request) => fetch(request)),
+        identity: email,
+        redirectUri: REDIRECT_URI,
+      }),
+    );
+  const initializes = (since: number) =>
+    proxy.requests.slice(since).filter((request) => request.body.includes('"method":"initialize"')).length;
+
+  it('lists and calls the backend’s tools under the same policy, as the verified person', async () => {
+    const carol = await connectModern('carol@example.com');
+    expect(carol.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    const names = (await carol.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining(['whoami_env', 'add_numbers']));
+    expect(names).not.toContain('save_note'); // admins only
+    await expect(carol.callTool({ name: 'save_note', arguments: { text: 'sneaky' } })).rejects.toThrow(
+      /Tool save_note not found/,
+    );
+    const before = proxy.requests.length;
+    const whoami = await carol.callTool({ name: 'whoami_env', arguments: {} });
+    expect(whoami.structuredContent).toMatchObject({ MCP_USER_EMAIL: 'carol@example.com', MCP_USER_GROUPS: 'sales' });
+    for (const request of proxy.requests.slice(before)) {
+      expect(request.headers.authorization).toBe(`Bearer ${BACKEND_TOKEN}`);
+      expect(request.headers['x-mcp-user-email']).toBe('carol@example.com');
+    }
+    const { resources } = await carol.listResources();
+    expect(resources.map((resource) => resource.uri)).toContain('fixture://readme');
+    const prompt = await carol.getPrompt({ name: 'greet', arguments: { name: 'Zoë' } });
+    expect(JSON.stringify(prompt.messages)).toContain('Zoë');
+    await carol.close();
+  });
+
+  it('goes on with one backend session across requests, and opens a new one when the backend forgot it', async () => {
+    const alice = await connectModern('alice@example.com');
+    expect((await alice.callTool({ name: 'add_numbers', arguments: { a: 1, b: 2 } })).isError).toBeFalsy();
+    const before = proxy.requests.length;
+    for (let i = 0; i < 3; i++) {
+      expect((await alice.callTool({ name: 'add_numbers', arguments: { a: i, b: 1 } })).isError).toBeFalsy();
+    }
+    expect(initializes(before)).toBe(0); // stateless to the client, one session to the backend
+    await bridge.stop();
+    bridge = await startFixtureBridge(); // a restarted backend knows no session
+    const afterRestart = proxy.requests.length;
+    const sum = await alice.callTool({ name: 'add_numbers', arguments: { a: 40, b: 2 } });
+    expect(sum.isError).toBeFalsy();
+    expect(JSON.stringify(sum.content)).toContain('42');
+    expect(initializes(afterRestart)).toBe(1);
+    await alice.close();
+  });
+
+  it('passes the backend’s progress on, on the request’s own stream', async () => {
+    const alice = await connectModern('alice@example.com');
+    const seen: number[] = [];
+    const result = await alice.callTool(
+      { name: 'slow_count', arguments: { steps: 3, ms: 50 } },
+      { onprogress: (progress) => seen.push(progress.progress) },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    await alice.close();
   });
 });
