@@ -134,6 +134,9 @@ export class StatelessLane {
     const tools = granted.success ? upstream.toolsFor(granted.data) : upstream.tools;
     // A server lives for one request: a tool call needs only its tool (any other answer, such as
     // "not found", is the SDK's as usual, from the whole pack).
+    // The tools a grant offers change only with a deployment: nothing is announced, and the
+    // capability says so (the SDK would otherwise advertise `listChanged: true`).
+    server.server.registerCapabilities({ tools: { listChanged: false } });
     const [called] = toolCallsIn(message);
     const calledTool = tools.find((tool) => tool.name === called);
     registerStatelessTools(server, calledTool ? [calledTool] : tools, this.#scopes, call, {

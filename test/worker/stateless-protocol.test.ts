@@ -24,7 +24,8 @@ describe('no sessions (SEP-2567, SEP-2575)', () => {
     const { result } = await messageOf(response);
     expect(result).toMatchObject({
       supportedVersions: [REVISION],
-      capabilities: { tools: {} },
+      // The lane announces no list changes, and does not claim to.
+      capabilities: { tools: { listChanged: false } },
       resultType: 'complete',
       _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'remote-mcp' } },
     });

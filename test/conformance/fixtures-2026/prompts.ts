@@ -10,6 +10,8 @@ const ARG1_SUGGESTIONS = ['paris', 'park', 'party', 'test', 'testing', 'testValu
  * `InputRequiredResult` is not for tools only).
  */
 export function registerPrompts(server: McpServer): void {
+  // These prompts never change, and the lane announces nothing: the capability says so.
+  server.server.registerCapabilities({ prompts: { listChanged: false } });
   server.registerPrompt('test_simple_prompt', { description: 'A simple prompt without arguments' }, () => ({
     messages: [{ role: 'user', content: { type: 'text', text: 'This is a simple prompt for testing.' } }],
   }));
