@@ -28,15 +28,18 @@ export type AuditEvent =
       user: string;
       client: string;
       tool: string;
-      /**
-       * `asked`: the 2026-07-28 lane ended this round with a question to the user (the call comes
-       * again). `cancelled`: the client gave the call up, and its upstream requests were stopped.
-       */
-      outcome: 'ok' | 'error' | 'refused' | 'asked' | 'cancelled';
+      outcome: ToolCallOutcome;
       ms: number;
     }
   | { event: 'rate_limited'; limiter: 'mcp_user' | 'mcp_client' | 'oauth' | 'oauth_address'; path: string }
   | { event: 'origin_refused'; path: string; origin: string };
+
+/**
+ * How a tool call ended. `asked`: the 2026-07-28 lane ended this round with a question to the
+ * user (the call comes again). `cancelled`: the client gave the call up, and its upstream
+ * requests were stopped.
+ */
+export type ToolCallOutcome = 'ok' | 'error' | 'refused' | 'asked' | 'cancelled';
 
 export function audit(entry: AuditEvent): void {
   console.log(JSON.stringify({ audit: entry.event, at: new Date().toISOString(), ...entry }));

@@ -14,7 +14,7 @@ import {
   ReadResourceResultSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { audit } from '../audit';
+import { audit, type ToolCallOutcome } from '../audit';
 import type { VerifiedCall } from '../mcp/verified-call';
 import type { Identity } from '../upstreams/upstream';
 import { type BackendConnection, BackendUnavailable } from './connection';
@@ -100,7 +100,7 @@ export class BackendProxy {
     const started = Date.now();
     const { call, identity } = caller;
     const { name } = request;
-    const record = (outcome: 'ok' | 'error' | 'refused' | 'cancelled') =>
+    const record = (outcome: ToolCallOutcome) =>
       audit({
         event: 'tool_call',
         user: call.userId,
@@ -114,7 +114,7 @@ export class BackendProxy {
       record('refused');
       throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
     }
-    const finish = (outcome: 'ok' | 'error' | 'refused' | 'cancelled', result: CallToolResult) => {
+    const finish = (outcome: ToolCallOutcome, result: CallToolResult) => {
       record(outcome);
       return { result, tool };
     };

@@ -6,7 +6,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { audit } from '../audit';
+import { audit, type ToolCallOutcome } from '../audit';
 import { UpstreamError } from '../http/upstream-error';
 import { type AnyToolDefinition, type CallServices, type Confirm, ToolError } from './tool';
 import type { ToolScopes } from './tool-scopes';
@@ -110,7 +110,7 @@ export async function runToolCall<Context>(
   lane: CallLane,
 ): Promise<ToolResult> {
   const started = Date.now();
-  const record = (outcome: 'ok' | 'error' | 'refused' | 'asked' | 'cancelled') =>
+  const record = (outcome: ToolCallOutcome) =>
     audit({
       event: 'tool_call',
       user: call?.userId ?? 'unknown',
@@ -119,7 +119,7 @@ export async function runToolCall<Context>(
       outcome,
       ms: Date.now() - started,
     });
-  const finish = (outcome: 'ok' | 'error' | 'refused' | 'cancelled', result: ToolResult) => {
+  const finish = (outcome: Exclude<ToolCallOutcome, 'asked'>, result: ToolResult) => {
     record(outcome);
     return result;
   };

@@ -115,7 +115,10 @@ export class StatelessLane {
     const server = new McpServer(SERVER_INFO, {
       // A backend's tools are not the upstream's: its instructions would misdirect.
       instructions: backend ? undefined : upstream.instructions,
-      cacheHints: { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE },
+      // A backend's tool list says its own `ttlMs` (backend/stateless.ts).
+      cacheHints: backend
+        ? { 'server/discover': LIST_CACHE }
+        : { 'tools/list': LIST_CACHE, 'server/discover': LIST_CACHE },
       requestState: this.#extras.requestState,
     });
     const granted = upstream.propsSchema.safeParse(call.props);
