@@ -31,3 +31,19 @@ export async function controlStandin(path: string, body: unknown = {}): Promise<
   });
   if (!response.ok) throw new Error(`stand-in control ${path}: ${response.status}`);
 }
+
+/** How many requests the stand-in has had for `route` (`METHOD /path`) since its counts were reset. */
+export async function standinRequests(route: string): Promise<number> {
+  const counts = (await (await fetch(`${standinUrl()}/_standin/requests`)).json()) as {
+    byRoute: Record<string, number>;
+  };
+  return counts.byRoute[route] ?? 0;
+}
+
+/** Polls `check` until it holds; fails saying `what` did not happen within `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

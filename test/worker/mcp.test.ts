@@ -6,7 +6,7 @@ import type { TransportKind } from '../support/mcp-client';
 import { connectMcp } from '../support/mcp-client';
 import { signIn, tokenRequest } from '../support/oauth-client';
 import { openSession, text } from '../support/session';
-import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '../support/worker';
+import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinRequests, until } from '../support/worker';
 
 for (const transport of ['streamable-http', 'sse'] as TransportKind[]) {
   describe(`MCP over ${transport} with the signed-in user's props`, () => {
@@ -211,28 +211,17 @@ describe('cancellation in a session (2025: notifications/cancelled)', () => {
     const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
     const cancelled = () =>
       logged.some((line) => line.startsWith('{"audit":"tool_call"') && line.includes('"outcome":"cancelled"'));
-    const searches = async () => {
-      const counts = (await (await fetch(`${standinUrl()}/_standin/requests`)).json()) as {
-        byRoute: Record<string, number>;
-      };
-      return counts.byRoute['POST /v2/objects/records/search'] ?? 0;
-    };
+    const searches = () => standinRequests('POST /v2/objects/records/search');
     const before = await searches();
     const giveUp = new AbortController();
     const call = client
       .callTool({ name: 'search_records', arguments: { query: 'Acme' } }, undefined, { signal: giveUp.signal })
       .catch((error: unknown) => error);
-    for (const deadline = Date.now() + 5_000; (await searches()) === before; ) {
-      if (Date.now() > deadline) throw new Error('the search did not reach Attio');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const cancelledAt = Date.now();
+    await until(async () => (await searches()) > before, 5_000, 'the search reaching Attio');
     giveUp.abort(); // the SDK client sends notifications/cancelled for the call
+    // Well before the tests' 2 s upstream timeout would end the call anyway.
+    await until(cancelled, 1_000, 'a cancelled tool call');
     expect(await call).toBeInstanceOf(Error);
-    for (const deadline = cancelledAt + 1_000; !cancelled(); ) {
-      if (Date.now() > deadline) throw new Error('no cancelled tool call within 1 s (the upstream timeout is 2 s)');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
     log.mockRestore();
     expect(await searches()).toBe(before + 1); // not retried
     await client.close();

@@ -9,7 +9,7 @@ import { connectV2, textOf } from '../support/mcp-client-v2';
 import { messageOf, modernHttpRequest, modernRequest, streamOf } from '../support/mcp-wire-2026';
 import { signIn } from '../support/oauth-client';
 import { BrowserOAuthProviderV2, connectV2WithOAuth } from '../support/sdk-v2-oauth-provider';
-import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinUrl } from '../support/worker';
+import { controlStandin, newBrowser, ORIGIN, sendToWorker, standinRequests, until } from '../support/worker';
 
 /**
  * The 2026-07-28 lane on /mcp, driven by the official SDK v2 client (`@modelcontextprotocol/client`
@@ -34,14 +34,6 @@ async function callV2<Structured = Record<string, unknown>>(
 ) {
   const result = await client.callTool({ name, arguments: args });
   return { structured: result.structuredContent as Structured, text: textOf(result), isError: result.isError === true };
-}
-
-/** Polls `check` until it holds, for at most `timeoutMs`. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('signing in', () => {
@@ -320,12 +312,7 @@ describe('cancellation (2026-07-28: closing the response stream is the cancellat
       logged
         .filter((line) => line.startsWith('{"audit":"tool_call"'))
         .map((line) => (JSON.parse(line) as { outcome: string }).outcome);
-    const searches = async () => {
-      const counts = (await (await fetch(`${standinUrl()}/_standin/requests`)).json()) as {
-        byRoute: Record<string, number>;
-      };
-      return counts.byRoute['POST /v2/objects/records/search'] ?? 0;
-    };
+    const searches = () => standinRequests('POST /v2/objects/records/search');
     const before = await searches();
     const giveUp = new AbortController();
     // Straight to the Worker's handler, as the runtime calls it: with `enable_request_signal`
@@ -342,11 +329,11 @@ describe('cancellation (2026-07-28: closing the response stream is the cancellat
         createExecutionContext(),
       )
       .catch((error: unknown) => error);
-    await until(async () => (await searches()) > before, 5_000);
+    await until(async () => (await searches()) > before, 5_000, 'the search reaching Attio');
     const hungUp = Date.now();
     giveUp.abort();
     await answer;
-    await until(() => outcomes().includes('cancelled'), 5_000);
+    await until(() => outcomes().includes('cancelled'), 5_000, 'a cancelled tool call');
     expect(Date.now() - hungUp).toBeLessThan(3_000);
     expect(outcomes()).toEqual(['cancelled']);
     expect(await searches()).toBe(before + 1); // not retried
