@@ -2,9 +2,12 @@
 // 1. the database alone (Supabase's roles, claims and row-level security): what it stops, and
 //    what it does not stop, which is why the guard exists;
 // 2. runAsUser (src/tools/postgres/run-as-user.ts): guard + database, each escape attempt of
-//    issue 19 end to end.
+//    issue 19 end to end;
+// 3. userDatabase (database.ts): a cancelled call.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionCache } from '../../../src/mcp/session-cache';
+import { userDatabase } from '../../../src/tools/postgres/database';
 import { type QueryOutcome, runAsUser, type UserQuery } from '../../../src/tools/postgres/run-as-user';
 import type { SqlParser } from '../../../src/tools/postgres/sql-parser';
 import { loadSqlParserInNode } from '../../../src/tools/postgres/sql-parser.node';
@@ -424,5 +427,35 @@ describe('runAsUser: one statement as the signed-in rep', () => {
       await fresh.end();
       await admin.query('ALTER ROLE authenticator RESET standard_conforming_strings');
     }
+  });
+});
+
+describe('a query the client gives up (userDatabase, src/tools/postgres/database.ts)', () => {
+  it('a write still running when the call is cancelled is not committed, and the call fails as cancelled', async () => {
+    const before = await admin.query('SELECT amount FROM deals WHERE id = 1');
+    const giveUp = new AbortController();
+    const database = userDatabase({
+      config: {
+        connectionString: postgres.appUrl,
+        via: 'url',
+        role: 'authenticated',
+        statementTimeoutMs: 5_000,
+        rowCap: 10,
+        connectTimeoutMs: 5_000,
+      },
+      claims: claimsOf(alice),
+      write: true,
+      cache: new SessionCache(),
+      parser: async () => parser,
+      signal: giveUp.signal,
+    });
+    // Alice's own deal: RLS lets her change it; the statement holds the transaction open for 1 s.
+    const running = database.query('UPDATE deals SET amount = amount + 1 WHERE id = 1 RETURNING pg_sleep(1)');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    giveUp.abort();
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    // The server finishes the sleep, finds the connection gone, and rolls back.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await admin.query('SELECT amount FROM deals WHERE id = 1')).rows).toEqual(before.rows);
   });
 });
