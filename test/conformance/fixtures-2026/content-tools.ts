@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/server';
-import { RED_PIXEL_PNG, SILENCE_WAV } from '../fixtures/media';
+import { CONTENT_TOOLS } from '../fixtures/content-answers';
 import { pause, text } from '../fixtures/results';
 
 /**
@@ -7,61 +7,9 @@ import { pause, text } from '../fixtures/results';
  * that reports progress (tools-call-* scenarios): the same answers as the sessions' fixtures.
  */
 export function registerContentTools(server: McpServer): void {
-  server.registerTool('test_simple_text', { description: 'Returns one text item (tools-call-simple-text).' }, () =>
-    text('This is a simple text response for testing.'),
-  );
-
-  server.registerTool('test_image_content', { description: 'Returns a 1×1 red PNG (tools-call-image).' }, () => ({
-    content: [{ type: 'image', data: RED_PIXEL_PNG, mimeType: 'image/png' }],
-  }));
-
-  server.registerTool('test_audio_content', { description: 'Returns a short WAV (tools-call-audio).' }, () => ({
-    content: [{ type: 'audio', data: SILENCE_WAV, mimeType: 'audio/wav' }],
-  }));
-
-  server.registerTool(
-    'test_embedded_resource',
-    { description: 'Returns an embedded text resource (tools-call-embedded-resource).' },
-    () => ({
-      content: [
-        {
-          type: 'resource',
-          resource: {
-            uri: 'test://embedded-resource',
-            mimeType: 'text/plain',
-            text: 'This is an embedded resource content.',
-          },
-        },
-      ],
-    }),
-  );
-
-  server.registerTool(
-    'test_multiple_content_types',
-    { description: 'Returns text, an image and an embedded resource together (tools-call-mixed-content).' },
-    () => ({
-      content: [
-        { type: 'text', text: 'Multiple content types test:' },
-        { type: 'image', data: RED_PIXEL_PNG, mimeType: 'image/png' },
-        {
-          type: 'resource',
-          resource: {
-            uri: 'test://mixed-content-resource',
-            mimeType: 'application/json',
-            text: JSON.stringify({ test: 'data', value: 123 }),
-          },
-        },
-      ],
-    }),
-  );
-
-  server.registerTool(
-    'test_error_handling',
-    { description: 'Always fails; the failure is a tool result with isError (tools-call-error).' },
-    () => {
-      throw new Error('This tool intentionally returns an error for testing');
-    },
-  );
+  for (const tool of CONTENT_TOOLS) {
+    server.registerTool(tool.name, { description: tool.description }, () => tool.answer());
+  }
 
   server.registerTool(
     'test_tool_with_progress',

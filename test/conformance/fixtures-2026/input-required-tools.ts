@@ -10,7 +10,18 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { text } from '../fixtures/results';
-import { mintState, verifiedState } from './request-state';
+import { type FlowState, mintState, verifiedState } from './request-state';
+
+type ToolAnswer = CallToolResult | InputRequiredResult;
+type InputResponses = ServerContext['mcpReq']['inputResponses'];
+
+/** What a multi-round tool's handler gets: the verified state, this round's answers, a sealer. */
+interface Round {
+  state: FlowState | undefined;
+  responses: InputResponses;
+  /** Seals the state for the next round, bound to this tool. */
+  seal(next: Omit<FlowState, 'tool'>): Promise<string>;
+}
 
 /**
  * Tools that ask the client first, the 2026-07-28 way (input-required-result-* scenarios): the
@@ -19,11 +30,18 @@ import { mintState, verifiedState } from './request-state';
  * asked for again rather than failing the call.
  */
 export function registerInputRequiredTools(server: McpServer): void {
-  const tool = (
-    name: string,
-    description: string,
-    handler: (ctx: ServerContext) => Promise<CallToolResult | InputRequiredResult>,
-  ) => server.registerTool(name, { description }, handler);
+  const tool = (name: string, description: string, handler: (ctx: ServerContext) => Promise<ToolAnswer>) =>
+    server.registerTool(name, { description }, handler);
+  /** A tool whose rounds carry sealed state, which only this tool may continue. */
+  const statefulTool = (name: string, description: string, handler: (round: Round) => Promise<ToolAnswer>) =>
+    // Async, so a state minted by another tool (verifiedState throws) fails the call as before.
+    tool(name, description, async (ctx) =>
+      handler({
+        state: verifiedState(name, ctx),
+        responses: ctx.mcpReq.inputResponses,
+        seal: (next) => mintState({ tool: name, ...next }, ctx),
+      }),
+    );
 
   tool('test_input_required_result_elicitation', 'Asks for a name, then greets (basic-elicitation).', async (ctx) => {
     const name = acceptedContent(ctx.mcpReq.inputResponses, 'user_name')?.name;
@@ -49,31 +67,31 @@ export function registerInputRequiredTools(server: McpServer): void {
 
   // The same flow twice: `request-state` echoes the state back intact, `tampered-state` alters it.
   for (const name of ['test_input_required_result_request_state', 'test_input_required_result_tampered_state']) {
-    tool(name, 'Asks for a confirmation and keeps sealed state between the rounds.', async (ctx) => {
-      const state = verifiedState(name, ctx);
-      const ok = acceptedContent(ctx.mcpReq.inputResponses, 'confirm')?.ok;
-      if (state === undefined || typeof ok !== 'boolean') {
-        return inputRequired({
-          inputRequests: {
-            confirm: inputRequired.elicit({
-              message: 'Please confirm',
-              requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
-            }),
-          },
-          requestState: await mintState({ tool: name, round: 1 }, ctx),
-        });
-      }
-      return text(`state-ok: round ${state.round} verified, confirmed: ${ok}`);
-    });
+    statefulTool(
+      name,
+      'Asks for a confirmation and keeps sealed state between the rounds.',
+      async ({ state, responses, seal }) => {
+        const ok = acceptedContent(responses, 'confirm')?.ok;
+        if (state === undefined || typeof ok !== 'boolean') {
+          return inputRequired({
+            inputRequests: {
+              confirm: inputRequired.elicit({
+                message: 'Please confirm',
+                requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+              }),
+            },
+            requestState: await seal({ round: 1 }),
+          });
+        }
+        return text(`state-ok: round ${state.round} verified, confirmed: ${ok}`);
+      },
+    );
   }
 
-  tool(
+  statefulTool(
     'test_input_required_result_multiple_inputs',
     'Asks for a form, a model reply and the roots at once (multiple-input-requests).',
-    async (ctx) => {
-      const name = 'test_input_required_result_multiple_inputs';
-      const state = verifiedState(name, ctx);
-      const responses = ctx.mcpReq.inputResponses;
+    async ({ state, responses, seal }) => {
       const userName = acceptedContent(responses, 'user_name')?.name;
       const greeting = sampledText(responses?.greeting);
       const roots = rootUris(responses?.client_roots);
@@ -84,20 +102,17 @@ export function registerInputRequiredTools(server: McpServer): void {
             greeting: askModel('Generate a greeting', 50),
             client_roots: inputRequired.listRoots(),
           },
-          requestState: await mintState({ tool: name, round: 1 }, ctx),
+          requestState: await seal({ round: 1 }),
         });
       }
       return text(`${greeting} ${userName} (roots: ${roots.join(', ') || 'none'})`);
     },
   );
 
-  tool(
+  statefulTool(
     'test_input_required_result_multi_round',
     'Asks two questions in two rounds, carrying the first answer in sealed state (multi-round).',
-    async (ctx) => {
-      const name = 'test_input_required_result_multi_round';
-      const state = verifiedState(name, ctx);
-      const responses = ctx.mcpReq.inputResponses;
+    async ({ state, responses, seal }) => {
       if (state?.round === 2 && state.name !== undefined) {
         const color = acceptedContent(responses, 'step2')?.color;
         if (typeof color === 'string') return text(`${state.name}'s favourite colour is ${color}.`);
@@ -111,12 +126,12 @@ export function registerInputRequiredTools(server: McpServer): void {
               requestedSchema: { type: 'object', properties: { color: { type: 'string' } }, required: ['color'] },
             }),
           },
-          requestState: await mintState({ tool: name, round: 2, name: userName }, ctx),
+          requestState: await seal({ round: 2, name: userName }),
         });
       }
       return inputRequired({
         inputRequests: { step1: askName('Step 1: What is your name?') },
-        requestState: await mintState({ tool: name, round: 1 }, ctx),
+        requestState: await seal({ round: 1 }),
       });
     },
   );
