@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { type BackendConfig, checkBackend } from './backend/settings';
-import { binding, canonicalOrigin, checkSettings, optional, type Settings, wholeNumber, withDefault } from './settings';
+import {
+  binding,
+  canonicalOrigin,
+  checkSettings,
+  optional,
+  type Settings,
+  wholeNumber,
+  wholeNumberIn,
+  withDefault,
+} from './settings';
 import { UPSTREAM_IDS, UPSTREAMS, type UpstreamConfig, type UpstreamId } from './upstreams';
 
 /**
@@ -52,10 +61,7 @@ const COMMON = {
     'UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds (default 10000).',
   ],
   TOKEN_CACHE_SECONDS: [
-    withDefault(
-      wholeNumber.refine((value) => Number(value) <= 60),
-      '10',
-    ),
+    withDefault(wholeNumberIn(0, 60), '10'),
     'TOKEN_CACHE_SECONDS must be a whole number of seconds from 0 (off) to 60 (default 10).',
   ],
   RATE_LIMITS: [

@@ -18,6 +18,9 @@ export const canonicalOrigin = z.string().refine((value) => {
 export const httpUrl = z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol));
 export const nonEmpty = z.string().min(1);
 export const wholeNumber = z.string().regex(/^\d+$/);
+/** A whole number from `min` to `max`, both included. */
+export const wholeNumberIn = (min: number, max: number) =>
+  wholeNumber.refine((value) => Number(value) >= min && Number(value) <= max);
 /** A binding (KV, Durable Object namespace) recognised by one of its methods. */
 export const binding = (method: string) =>
   z.custom<object>((value) => typeof value === 'object' && value !== null && method in value);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { UpstreamError } from './upstream-error';
+import { callCancelled, UpstreamError } from './upstream-error';
 
 export interface RetryPolicy {
   /**
@@ -164,6 +164,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** `notAWrite`: a read, or nothing sent yet; otherwise the write may have been made. */
 function cancelledError(upstream: string, notAWrite: boolean): UpstreamError {
-  const error = new UpstreamError(upstream, 0, 'cancelled', 'The call was cancelled.', undefined, 'unavailable');
+  const error = callCancelled(upstream);
   return notAWrite ? error : error.asUnconfirmedWrite();
 }

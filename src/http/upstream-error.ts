@@ -40,6 +40,11 @@ export class UpstreamError extends Error {
   }
 }
 
+/** The tool call was given up by its client (see `CallServices.signal`) while it used `upstream`. */
+export function callCancelled(upstream: string): UpstreamError {
+  return new UpstreamError(upstream, 0, 'cancelled', 'The call was cancelled.', undefined, 'unavailable');
+}
+
 function kindOfStatus(status: number): UpstreamErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 429) return 'rate_limit';

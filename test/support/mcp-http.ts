@@ -15,21 +15,28 @@ export interface McpHttpOptions {
 }
 
 export function mcpRequest(method: string, body: unknown, options: McpHttpOptions): Promise<Response> {
-  return sendToWorker(
-    new Request(`${ORIGIN}/mcp`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${options.token}`,
-        Accept: 'application/json, text/event-stream',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(options.sessionId ? { 'mcp-session-id': options.sessionId } : {}),
-        ...(options.protocolVersion ? { 'mcp-protocol-version': options.protocolVersion } : {}),
-        ...options.headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: options.signal,
-    }),
-  );
+  return sendToWorker(mcpHttpRequest(method, body, options));
+}
+
+/** The HTTP request `mcpRequest` sends, for tests that hand it to the Worker another way. */
+export function mcpHttpRequest(
+  method: string,
+  body: unknown,
+  options: McpHttpOptions,
+): Request<unknown, IncomingRequestCfProperties> {
+  return new Request(`${ORIGIN}/mcp`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${options.token}`,
+      Accept: 'application/json, text/event-stream',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(options.sessionId ? { 'mcp-session-id': options.sessionId } : {}),
+      ...(options.protocolVersion ? { 'mcp-protocol-version': options.protocolVersion } : {}),
+      ...options.headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: options.signal,
+  });
 }
 
 export const INITIALIZE = {

@@ -6,7 +6,7 @@ import packageJson from '../../package.json';
 import { McpSession, SESSION_IDLE_EXPIRY_MS } from '../../src/mcp/session';
 import { readFor, refresh, send, sendSafely, spyOnOutbound, tokensOf } from '../support/attack';
 import { type LegacySseSession, openLegacySse, type ToolResult } from '../support/legacy-sse';
-import { INITIALIZE, openWireSession, readEvents } from '../support/mcp-http';
+import { INITIALIZE, mcpHttpRequest, openWireSession, readEvents } from '../support/mcp-http';
 import { Browser, signIn } from '../support/oauth-client';
 import { controlStandin, ORIGIN, standinUrl } from '../support/worker';
 
@@ -147,32 +147,16 @@ const toolCall = (id: number, name: string, args: Record<string, unknown>, meta?
 let nextId = 1;
 
 function mcpPost(token: string, sessionId: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-  return send(
-    new Request(`${ORIGIN}/mcp`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        Accept: 'application/json, text/event-stream',
-        'Content-Type': 'application/json',
-        'mcp-session-id': sessionId,
-        'mcp-protocol-version': '2025-06-18',
-      },
-      body: JSON.stringify(body),
-      signal,
-    }),
-  );
+  return send(mcpHttpRequest('POST', body, { token, sessionId, protocolVersion: '2025-06-18', signal }));
 }
 
 function mcpStream(token: string, sessionId: string, lastEventId?: string): Promise<Response> {
   return send(
-    new Request(`${ORIGIN}/mcp`, {
-      headers: {
-        Authorization: `Bearer ${token}`,
-        Accept: 'text/event-stream',
-        'mcp-session-id': sessionId,
-        'mcp-protocol-version': '2025-06-18',
-        ...(lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId }),
-      },
+    mcpHttpRequest('GET', undefined, {
+      token,
+      sessionId,
+      protocolVersion: '2025-06-18',
+      headers: { Accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId }) },
     }),
   );
 }
@@ -246,17 +230,7 @@ const streamableHttp: Transport = {
       { what: 'GET with Last-Event-ID', send: () => mcpStream(token, sessionId, lastEventId) },
       {
         what: 'DELETE',
-        send: () =>
-          send(
-            new Request(`${ORIGIN}/mcp`, {
-              method: 'DELETE',
-              headers: {
-                Authorization: `Bearer ${token}`,
-                'mcp-session-id': sessionId,
-                'mcp-protocol-version': '2025-06-18',
-              },
-            }),
-          ),
+        send: () => send(mcpHttpRequest('DELETE', undefined, { token, sessionId, protocolVersion: '2025-06-18' })),
       },
     ];
   },
@@ -514,17 +488,7 @@ describe.each(TRANSPORTS)('$label: a session stays bound to its user', (transpor
     const kept = await session.call('whoami', {}, refreshed.access_token);
     expect(kept.result?.isError).toBeFalsy();
     expect(JSON.stringify(kept.result?.structuredContent)).toContain(email);
-    const fresh = await send(
-      new Request(`${ORIGIN}/mcp`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${refreshed.access_token}`,
-          Accept: 'application/json, text/event-stream',
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify(INITIALIZE),
-      }),
-    );
+    const fresh = await send(mcpHttpRequest('POST', INITIALIZE, { token: refreshed.access_token }));
     expect(fresh.status).toBe(200);
     await fresh.body?.cancel();
   });

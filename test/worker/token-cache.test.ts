@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TokenRecordCache, withTokenCache } from '../../src/auth/token-cache';
 import worker from '../../src/index';
 import { sendSafely } from '../support/attack';
-import { openWireSession } from '../support/mcp-http';
+import { mcpHttpRequest, openWireSession } from '../support/mcp-http';
 import { Browser, signIn, tokenRequest } from '../support/oauth-client';
 import { ORIGIN } from '../support/worker';
 
@@ -26,17 +26,11 @@ function countingKv(kv: KVNamespace) {
 
 /** A `ping` in an open session, through the Worker with `overrides` in its env; answers the status. */
 async function ping(token: string, sessionId: string, overrides: Record<string, unknown>): Promise<number> {
-  const request = new Request(`${ORIGIN}/mcp`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token}`,
-      Accept: 'application/json, text/event-stream',
-      'Content-Type': 'application/json',
-      'mcp-session-id': sessionId,
-      'mcp-protocol-version': '2025-06-18',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
-  }) as Request<unknown, IncomingRequestCfProperties>;
+  const request = mcpHttpRequest(
+    'POST',
+    { jsonrpc: '2.0', id: 1, method: 'ping' },
+    { token, sessionId, protocolVersion: '2025-06-18' },
+  );
   const response = await worker.fetch(request, { ...env, ...overrides } as Env, createExecutionContext());
   await response.body?.cancel();
   return response.status;

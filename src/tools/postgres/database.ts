@@ -5,7 +5,7 @@
  * and no connection outlives the request that opened it, which workerd requires of sockets.
  */
 import type pg from 'pg';
-import { UpstreamError } from '../../http/upstream-error';
+import { callCancelled, UpstreamError } from '../../http/upstream-error';
 import type { SessionCache } from '../../mcp/session-cache';
 import { ToolError } from '../../mcp/tool';
 import type { UserDatabase } from './context';
@@ -96,7 +96,7 @@ async function withClient<T>(
   signal: AbortSignal | undefined,
   use: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw callCancelled(DATABASE);
   const driver = await loadDriver();
   const client = new driver.Client({
     connectionString: config.connectionString,
@@ -121,16 +121,12 @@ async function withClient<T>(
   try {
     return await use(client);
   } catch (error) {
-    if (signal?.aborted) throw cancelled();
+    if (signal?.aborted) throw callCancelled(DATABASE);
     throw error;
   } finally {
     signal?.removeEventListener('abort', close);
     await client.end().catch(() => undefined);
   }
-}
-
-function cancelled(): UpstreamError {
-  return new UpstreamError(DATABASE, 0, 'cancelled', 'The call was cancelled.', undefined, 'unavailable');
 }
 
 function unreachable(): UpstreamError {

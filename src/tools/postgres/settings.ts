@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { binding, optional, type Parsed, type Settings, withDefault } from '../../settings';
+import { binding, optional, type Parsed, type Settings, wholeNumberIn, withDefault } from '../../settings';
 
 /**
  * The database the Postgres pack queries, for the OpenID Connect upstreams (`access`, `oidc`,
@@ -21,23 +21,11 @@ export const databaseSettings = {
     'DATABASE_ROLE must be the name of the role queries run as (default authenticated, as on Supabase).',
   ],
   DATABASE_STATEMENT_TIMEOUT_MS: [
-    withDefault(
-      z
-        .string()
-        .regex(/^\d+$/)
-        .refine((value) => Number(value) >= 100 && Number(value) <= 120_000),
-      '5000',
-    ),
+    withDefault(wholeNumberIn(100, 120_000), '5000'),
     'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000 (default 5000).',
   ],
   DATABASE_ROW_CAP: [
-    withDefault(
-      z
-        .string()
-        .regex(/^\d+$/)
-        .refine((value) => Number(value) >= 1 && Number(value) <= 10_000),
-      '100',
-    ),
+    withDefault(wholeNumberIn(1, 10_000), '100'),
     'DATABASE_ROW_CAP must be a whole number of rows from 1 to 10000 (default 100).',
   ],
 } as const satisfies Settings;
